@@ -1,0 +1,31 @@
+"""typedws: a pydantic-typed WebSocket message channel for ASGI."""
+
+from typedws.codec import ValueType
+from typedws.codes import DEFAULT_CLOSE_CODES, CloseCode, FailureKind
+from typedws.errors import (
+    ConfigurationError,
+    InvalidMessage,
+    InvalidOutgoingMessage,
+    InvalidState,
+    TypedWSError,
+)
+from typedws.routing import WebSocketRoute, route
+from typedws.websocket import WebSocket
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_CLOSE_CODES",
+    "CloseCode",
+    "ConfigurationError",
+    "FailureKind",
+    "InvalidMessage",
+    "InvalidOutgoingMessage",
+    "InvalidState",
+    "TypedWSError",
+    "ValueType",
+    "WebSocket",
+    "WebSocketRoute",
+    "__version__",
+    "route",
+]

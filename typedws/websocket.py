@@ -1,0 +1,613 @@
+"""``WebSocket[R, S]``: the one module that touches the connection.
+
+It calls the codec, applies the invalid-message policy and owns the lifecycle. Connection
+state lives on the Starlette ``WebSocket`` it wraps, so code holding that object sees the
+same state; messages go to the ASGI callables directly, with one state check each.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection, Iterable, Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast, overload
+
+from pydantic import TypeAdapter
+from starlette.datastructures import URL, Address, Headers, QueryParams, State
+from starlette.exceptions import WebSocketException
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket as StarletteWebSocket
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+from typing_extensions import Self, TypedDict, Unpack
+
+from typedws.codec import (
+    VALUE_TYPES,
+    BytesCodec,
+    Codec,
+    JSONCodec,
+    Message,
+    ModelCodec,
+    TextCodec,
+    ValueType,
+    adapter_for,
+)
+from typedws.codes import (
+    CloseCode,
+    FailureKind,
+    check_close_code,
+    resolve_close_codes,
+    truncate_reason,
+)
+from typedws.errors import ConfigurationError, InvalidMessage, InvalidState
+
+if TYPE_CHECKING:
+    from starlette.responses import Response
+
+__all__ = ["CaughtCloseCodes", "OnInvalid", "SocketOptions", "WebSocket"]
+
+logger = logging.getLogger("typedws")
+
+T = TypeVar("T")
+R = TypeVar("R")
+S = TypeVar("S")
+RM = TypeVar("RM")
+SM = TypeVar("SM")
+
+OnInvalid = Literal["close", "raise", "reply"]
+"""What a receive does with a message that does not fit: see ``WebSocket``."""
+
+CaughtCloseCodes = Collection[int] | Callable[[Iterable[object]], bool]
+"""A collection of close codes, or the builtin ``all`` for every code."""
+
+_CONNECTING = WebSocketState.CONNECTING
+_CONNECTED = WebSocketState.CONNECTED
+_DISCONNECTED = WebSocketState.DISCONNECTED
+
+
+class SocketOptions(TypedDict, Generic[S], total=False):
+    """The keyword options every ``WebSocket`` takes besides its value and message types."""
+
+    catch_disconnect: bool
+    caught_close_codes: CaughtCloseCodes | None
+    auto_accept: bool
+    on_invalid: OnInvalid
+    invalid_reply: Callable[[InvalidMessage], S] | None
+    close_codes: Mapping[str, int] | None
+    max_size: int | None
+
+
+class WebSocket(Generic[R, S]):
+    """A WebSocket connection that receives values of type ``R`` and sends values of type ``S``.
+
+    Build it from an ASGI ``scope, receive, send``, or from a Starlette (or FastAPI)
+    ``WebSocket`` alone: ``WebSocket(websocket, model=Chat)``.
+
+    Value types: ``value_type`` sets both directions and overrides ``receive_type`` and
+    ``send_type``. Each is ``"text"``, ``"bytes"``, ``"json"`` or ``"model"``, and
+    defaults to ``"model"`` when that direction has a model, else to ``"text"``.
+    ``model`` is the message type of both directions, ``receive_model`` / ``send_model``
+    of one: anything pydantic's ``TypeAdapter`` takes, or a ``TypeAdapter``.
+
+    Disconnects: ``catch_disconnect`` (default true) silences a ``WebSocketDisconnect``
+    raised inside ``async with ws`` or a route's handler. ``caught_close_codes``, when
+    given, is exactly the set of codes silenced (the builtin ``all``: every code).
+
+    Invalid messages: a received message that does not fit is an ``InvalidMessage``
+    whose close code comes from ``close_codes`` (a mapping from failure kind to code
+    over the defaults). ``on_invalid`` is ``"close"`` (close with that code, then raise),
+    ``"raise"`` (raise and keep the connection open) or ``"reply"`` (send
+    ``invalid_reply(error)`` and receive the next message). ``max_size`` is the largest
+    message accepted, in bytes.
+
+    ``auto_accept`` (default true) tells a route to accept before calling its handler.
+    """
+
+    __slots__ = (
+        "_bytes",
+        "_catch_all",
+        "_caught",
+        "_caught_close_codes",
+        "_invalid_reply",
+        "_json",
+        "_on_invalid",
+        "_receive",
+        "_receive_codec",
+        "_receive_model",
+        "_send",
+        "_send_codec",
+        "_send_model",
+        "_text",
+        "auto_accept",
+        "connection",
+    )
+
+    @overload
+    def __init__(
+        self: WebSocket[T, T],
+        scope: Scope | StarletteWebSocket,
+        receive: Receive | None = None,
+        send: Send | None = None,
+        *,
+        value_type: Literal["model"] | None = None,
+        model: type[T] | TypeAdapter[T],
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope | StarletteWebSocket,
+        receive: Receive | None = None,
+        send: Send | None = None,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_model: type[RM] | TypeAdapter[RM],
+        send_model: type[SM] | TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, str],
+        scope: Scope | StarletteWebSocket,
+        receive: Receive | None = None,
+        send: Send | None = None,
+        *,
+        value_type: Literal["text"] | None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, bytes],
+        scope: Scope | StarletteWebSocket,
+        receive: Receive | None = None,
+        send: Send | None = None,
+        *,
+        value_type: Literal["bytes"],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, Any],
+        scope: Scope | StarletteWebSocket,
+        receive: Receive | None = None,
+        send: Send | None = None,
+        *,
+        value_type: ValueType | None = None,
+        receive_type: ValueType | None = None,
+        send_type: ValueType | None = None,
+        model: Any = None,
+        receive_model: Any = None,
+        send_model: Any = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    def __init__(
+        self,
+        scope: Scope | StarletteWebSocket,
+        receive: Receive | None = None,
+        send: Send | None = None,
+        *,
+        value_type: ValueType | None = None,
+        receive_type: ValueType | None = None,
+        send_type: ValueType | None = None,
+        model: Any = None,
+        receive_model: Any = None,
+        send_model: Any = None,
+        catch_disconnect: bool = True,
+        caught_close_codes: CaughtCloseCodes | None = None,
+        auto_accept: bool = True,
+        on_invalid: OnInvalid = "close",
+        invalid_reply: Callable[[InvalidMessage], Any] | None = None,
+        close_codes: Mapping[str, int] | None = None,
+        max_size: int | None = None,
+    ) -> None:
+        if isinstance(scope, StarletteWebSocket):
+            if receive is not None or send is not None:
+                raise ConfigurationError(
+                    "give a Starlette WebSocket alone, or scope, receive, send"
+                )
+            self.connection = scope
+            self._receive: Receive = scope.receive
+            self._send: Send = scope.send
+        else:
+            if receive is None or send is None:
+                raise ConfigurationError("WebSocket(scope, receive, send) needs all three")
+            #: The Starlette ``WebSocket`` this one wraps: headers, URL, state and the rest.
+            self.connection = StarletteWebSocket(scope, receive, send)
+            self._receive = receive
+            self._send = send
+
+        if max_size is not None and (isinstance(max_size, bool) or max_size < 1):
+            raise ConfigurationError(f"max_size must be a positive int or None, not {max_size!r}")
+        if on_invalid not in ("close", "raise", "reply"):
+            raise ConfigurationError(
+                f"unknown on_invalid {on_invalid!r}: use 'close', 'raise' or 'reply'"
+            )
+        if on_invalid == "reply" and invalid_reply is None:
+            raise ConfigurationError("on_invalid='reply' needs invalid_reply=")
+        try:
+            table = resolve_close_codes(close_codes)
+        except (TypeError, ValueError) as exc:
+            raise ConfigurationError(f"close_codes: {exc}") from None
+
+        receive_model = model if receive_model is None else receive_model
+        send_model = model if send_model is None else send_model
+        self._receive_model = _model_codec(receive_model, max_size, table)
+        self._send_model = _model_codec(send_model, max_size, table)
+        self._text = TextCodec(max_size=max_size, close_codes=table)
+        self._bytes = BytesCodec(max_size=max_size, close_codes=table)
+        self._json = JSONCodec(max_size=max_size, close_codes=table)
+        self._receive_codec = self._codec(
+            value_type or receive_type, self._receive_model, "receive"
+        )
+        self._send_codec = self._codec(value_type or send_type, self._send_model, "send")
+
+        self._caught_close_codes: CaughtCloseCodes
+        if caught_close_codes is None:
+            self._caught_close_codes = all if catch_disconnect else frozenset()
+        elif caught_close_codes is all:
+            self._caught_close_codes = all
+        elif callable(caught_close_codes):
+            raise ConfigurationError("caught_close_codes takes a collection of codes, or all")
+        else:
+            self._caught_close_codes = frozenset(caught_close_codes)
+        self._catch_all = self._caught_close_codes is all
+        self._caught: Collection[int] = (
+            () if callable(self._caught_close_codes) else self._caught_close_codes
+        )
+        self._on_invalid = on_invalid
+        self._invalid_reply = invalid_reply
+        #: Whether a route accepts the connection before calling its handler.
+        self.auto_accept = auto_accept
+
+    def _codec(
+        self, value_type: ValueType | None, model: ModelCodec[Any] | None, direction: str
+    ) -> Codec[Any]:
+        chosen = value_type or ("model" if model is not None else "text")
+        codecs: dict[str, Codec[Any] | None] = {
+            "text": self._text,
+            "bytes": self._bytes,
+            "json": self._json,
+            "model": model,
+        }
+        if chosen not in codecs:
+            raise ConfigurationError(
+                f"unknown {direction} type {chosen!r}: use one of {', '.join(VALUE_TYPES)}"
+            )
+        codec = codecs[chosen]
+        if codec is None:
+            raise ConfigurationError(f"{direction} type 'model' needs model= or {direction}_model=")
+        return codec
+
+    # Configuration
+
+    @property
+    def receive_type(self) -> ValueType:
+        """The value type ``receive()`` returns."""
+        return self._receive_codec.value_type
+
+    @property
+    def send_type(self) -> ValueType:
+        """The value type ``send()`` takes."""
+        return self._send_codec.value_type
+
+    @property
+    def value_type(self) -> ValueType | None:
+        """The value type of both directions, or ``None`` when they differ."""
+        receive_type = self.receive_type
+        return receive_type if receive_type == self.send_type else None
+
+    @property
+    def receive_adapter(self) -> TypeAdapter[R] | None:
+        """The ``TypeAdapter`` incoming models are validated with, if any."""
+        return None if self._receive_model is None else self._receive_model.adapter
+
+    @property
+    def send_adapter(self) -> TypeAdapter[S] | None:
+        """The ``TypeAdapter`` outgoing models are serialized with, if any."""
+        return None if self._send_model is None else self._send_model.adapter
+
+    @property
+    def caught_close_codes(self) -> CaughtCloseCodes:
+        """The disconnect codes silenced: a frozenset, or the builtin ``all``."""
+        return self._caught_close_codes
+
+    # The Starlette connection
+
+    @property
+    def scope(self) -> Scope:
+        """The ASGI scope."""
+        return self.connection.scope
+
+    @property
+    def app(self) -> Any:
+        """The ASGI app serving the connection."""
+        return self.connection.app
+
+    @property
+    def url(self) -> URL:
+        """The URL the client connected to."""
+        return self.connection.url
+
+    @property
+    def base_url(self) -> URL:
+        """The URL of the app's root."""
+        return self.connection.base_url
+
+    @property
+    def headers(self) -> Headers:
+        """The handshake request's headers."""
+        return self.connection.headers
+
+    @property
+    def query_params(self) -> QueryParams:
+        """The URL's query parameters."""
+        return self.connection.query_params
+
+    @property
+    def path_params(self) -> dict[str, Any]:
+        """The route's path parameters."""
+        return self.connection.path_params
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """The handshake request's cookies."""
+        return self.connection.cookies
+
+    @property
+    def client(self) -> Address | None:
+        """The client's host and port."""
+        return self.connection.client
+
+    @property
+    def state(self) -> State:
+        """Per-connection state, as in Starlette."""
+        return self.connection.state
+
+    @property
+    def session(self) -> dict[str, Any]:
+        """The session (needs Starlette's ``SessionMiddleware``)."""
+        return self.connection.session
+
+    @property
+    def client_state(self) -> WebSocketState:
+        """Where the client side of the connection is: connecting, connected, disconnected."""
+        return self.connection.client_state
+
+    @property
+    def application_state(self) -> WebSocketState:
+        """Where the app side of the connection is: connecting, connected, disconnected."""
+        return self.connection.application_state
+
+    @property
+    def closed(self) -> bool:
+        """Whether the connection is over: closed by either side, or refused."""
+        connection = self.connection
+        return (
+            connection.application_state is _DISCONNECTED
+            or connection.client_state is _DISCONNECTED
+        )
+
+    # Lifecycle
+
+    async def accept(
+        self,
+        subprotocol: str | None = None,
+        headers: Iterable[tuple[bytes, bytes]] | None = None,
+    ) -> None:
+        """Accept the connection; do nothing when it is already accepted."""
+        connection = self.connection
+        if connection.application_state is _CONNECTED:
+            return
+        if self.closed:
+            raise InvalidState("cannot accept: the connection is closed")
+        if connection.client_state is _CONNECTING:
+            message = await self._receive()
+            if message["type"] == "websocket.disconnect":
+                self._disconnected()
+                raise WebSocketDisconnect(message.get("code", 1005), message.get("reason"))
+            if message["type"] != "websocket.connect":
+                raise InvalidState(f"expected websocket.connect, got {message['type']}")
+            connection.client_state = _CONNECTED
+        await self._send(
+            {"type": "websocket.accept", "subprotocol": subprotocol, "headers": list(headers or ())}
+        )
+        connection.application_state = _CONNECTED
+
+    async def close(self, code: int = CloseCode.NORMAL_CLOSURE, reason: str | None = None) -> None:
+        """Close the connection with *code* and *reason* (cut to 123 bytes of UTF-8).
+
+        Before ``accept()`` this refuses the handshake: the client sees HTTP 403.
+        Raises ``InvalidState`` when the connection is already closed.
+        """
+        check_close_code(code)
+        if self.closed:
+            raise InvalidState("cannot close: the connection is already closed")
+        reason = truncate_reason(reason or "")
+        try:
+            await self._send({"type": "websocket.close", "code": int(code), "reason": reason})
+        except (OSError, WebSocketDisconnect):
+            self._disconnected()
+        finally:
+            self.connection.application_state = _DISCONNECTED
+
+    async def reject(self, reason: str | None = None) -> None:
+        """Refuse the connection: HTTP 403 before ``accept()``, close code 1008 after."""
+        await self.close(CloseCode.POLICY_VIOLATION, reason)
+
+    async def ensure_closed(
+        self, code: int = CloseCode.NORMAL_CLOSURE, reason: str | None = None
+    ) -> None:
+        """Close the connection if it is still open; never raise when it is closed or gone."""
+        if self.closed:
+            return
+        try:
+            await self.close(code, reason)
+        except (OSError, RuntimeError, WebSocketDisconnect):
+            self._disconnected()
+
+    def _disconnected(self) -> None:
+        self.connection.client_state = _DISCONNECTED
+        self.connection.application_state = _DISCONNECTED
+
+    async def __aenter__(self) -> Self:
+        await self.accept()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        return await self.finish(exc)
+
+    async def finish(self, exc: BaseException | None = None) -> bool:
+        """Close the connection as the end of a session that raised *exc* (or nothing).
+
+        Returns whether *exc* is handled: a clean end closes with 1000; a
+        ``WebSocketDisconnect`` or ``InvalidMessage`` is handled when its code is caught
+        (``caught_close_codes``); Starlette's ``WebSocketException`` closes with its
+        code and is handled; any other exception closes with 1011 and is not.
+        """
+        if exc is None:
+            await self.ensure_closed()
+            return True
+        if isinstance(exc, WebSocketDisconnect):
+            self._disconnected()
+            return self._catches(exc.code)
+        if isinstance(exc, InvalidMessage):
+            await self.ensure_closed(exc.close_code, exc.reason)
+            return self._catches(exc.close_code)
+        if isinstance(exc, WebSocketException):
+            await self.ensure_closed(exc.code, exc.reason)
+            return True
+        if isinstance(exc, Exception):
+            await self.ensure_closed(CloseCode.INTERNAL_ERROR)
+        return False
+
+    def _catches(self, code: int) -> bool:
+        return self._catch_all or code in self._caught
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> R:
+        try:
+            return await self.receive()
+        except WebSocketDisconnect:
+            raise StopAsyncIteration from None
+
+    # Raw ASGI messages
+
+    async def receive_raw(self) -> Message:
+        """Receive the next raw ASGI message."""
+        return await self._receive()
+
+    async def send_raw(self, message: Message) -> None:
+        """Send a raw ASGI message."""
+        await self._send(message)
+
+    receive_event = receive_raw
+    send_event = send_raw
+
+    # Values
+
+    async def receive(self) -> R:
+        """Receive the next message as a value of the receive type."""
+        return cast(R, await self._receive_with(self._receive_codec))
+
+    async def send(self, value: S) -> None:
+        """Send *value* as a message of the send type."""
+        await self._send_data(self._send_codec.encode(value))
+
+    async def receive_text(self) -> str:
+        """Receive a text message."""
+        return await self._receive_with(self._text)
+
+    async def receive_bytes(self) -> bytes:
+        """Receive a binary message."""
+        return await self._receive_with(self._bytes)
+
+    async def receive_json(self) -> Any:
+        """Receive a text message holding JSON and return the value it holds."""
+        return await self._receive_with(self._json)
+
+    async def receive_model(self) -> R:
+        """Receive a text message holding JSON and validate it into the receive model."""
+        return await self._receive_with(_needs_model(self._receive_model, "receive"))
+
+    async def send_text(self, data: str) -> None:
+        """Send *data* in a text message."""
+        await self._send_data(self._text.encode(data))
+
+    async def send_bytes(self, data: bytes) -> None:
+        """Send *data* in a binary message."""
+        await self._send_data(self._bytes.encode(data))
+
+    async def send_json(self, data: Any) -> None:
+        """Send *data* as JSON in a text message."""
+        await self._send_data(self._json.encode(data))
+
+    async def send_model(self, value: S) -> None:
+        """Serialize *value* with the send model and send it in a text message."""
+        await self._send_data(_needs_model(self._send_model, "send").encode(value))
+
+    async def send_denial_response(self, response: Response) -> None:
+        """Refuse the handshake with an HTTP *response*, where the server supports it."""
+        await self.connection.send_denial_response(response)
+        self.connection.application_state = _DISCONNECTED
+
+    async def _receive_with(self, codec: Codec[T]) -> T:
+        if self.connection.application_state is not _CONNECTED:
+            raise InvalidState(
+                "cannot receive: "
+                + ("the connection is closed" if self.closed else "accept() it first")
+            )
+        while True:
+            message = await self._receive()
+            if message["type"] != "websocket.receive":
+                self._unexpected(message)
+            try:
+                return codec.decode(message)
+            except InvalidMessage as exc:
+                await self._handle_invalid(exc)
+
+    def _unexpected(self, message: Message) -> None:
+        if message["type"] == "websocket.disconnect":
+            self._disconnected()
+            raise WebSocketDisconnect(message.get("code", 1005), message.get("reason"))
+        raise InvalidState(f"unexpected ASGI message {message['type']!r}")
+
+    async def _handle_invalid(self, exc: InvalidMessage) -> None:
+        if self._on_invalid == "reply":
+            assert self._invalid_reply is not None
+            await self.send(self._invalid_reply(exc))
+            return
+        if self._on_invalid == "close":
+            await self.ensure_closed(exc.close_code, exc.reason)
+        raise exc
+
+    async def _send_data(self, message: Message) -> None:
+        if self.connection.application_state is not _CONNECTED:
+            raise InvalidState(
+                "cannot send: "
+                + ("the connection is closed" if self.closed else "accept() it first")
+            )
+        try:
+            await self._send(message)
+        except OSError:
+            self._disconnected()
+            raise WebSocketDisconnect(CloseCode.ABNORMAL_CLOSURE) from None
+
+
+def _model_codec(
+    message_type: Any, max_size: int | None, table: Mapping[FailureKind, int]
+) -> ModelCodec[Any] | None:
+    if message_type is None:
+        return None
+    return ModelCodec(adapter_for(message_type), max_size=max_size, close_codes=table)
+
+
+def _needs_model(codec: ModelCodec[T] | None, direction: str) -> ModelCodec[T]:
+    if codec is None:
+        raise ConfigurationError(f"{direction}_model() needs model= or {direction}_model=")
+    return codec
