@@ -199,7 +199,7 @@ def adapter_for(message_type: Any, /) -> TypeAdapter[Any]:
     Raises ``ConfigurationError`` when pydantic cannot build an adapter for it.
     """
     if _is_adapter(message_type):
-        return message_type
+        return cast(TypeAdapter[Any], message_type)
     if isinstance(message_type, Hashable):
         try:
             return _cached_adapter(message_type)

@@ -1,0 +1,1 @@
+"""A small typed chat: the typedws demo app."""
