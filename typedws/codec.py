@@ -127,8 +127,9 @@ class JSONCodec(Codec[Any]):
     value_type = "json"
 
     def decode(self, message: Message, /) -> Any:
+        payload = self._payload(message)
         try:
-            return from_json(self._payload(message), allow_inf_nan=False)
+            return from_json(payload, allow_inf_nan=False)
         except ValueError as exc:
             raise self.invalid("json", f"not JSON: {exc}") from None
 
@@ -145,6 +146,8 @@ class ModelCodec(Codec[T]):
 
     Decoding is one ``validate_json`` pass on the frame's text; encoding is the same
     adapter's ``dump_json``, by alias, refusing any value that is not of the type.
+    Floats follow pydantic's JSON parser, which takes ``NaN`` and ``Infinity`` unless
+    the model sets ``allow_inf_nan=False``.
     """
 
     value_type = "model"
@@ -160,15 +163,20 @@ class ModelCodec(Codec[T]):
         self.adapter = adapter
 
     def decode(self, message: Message, /) -> T:
+        payload = self._payload(message)
         try:
-            return self.adapter.validate_json(self._payload(message))
+            return self.adapter.validate_json(payload)
         except ValidationError as exc:
             raise self._invalid_from(exc) from None
 
     def encode(self, value: T, /) -> Message:
+        adapter = self.adapter
         try:
-            data = self.adapter.dump_json(value, by_alias=True, warnings="error")
-        except PydanticSerializationError as exc:
+            # For model instances of the type this is an isinstance check; the dump's
+            # warnings catch fields set to values of the wrong type.
+            value = adapter.validate_python(value, strict=True)
+            data = adapter.dump_json(value, by_alias=True, warnings="error")
+        except (ValidationError, PydanticSerializationError) as exc:
             raise InvalidOutgoingMessage(
                 f"{type(value).__name__} does not fit the send type: {exc}"
             ) from None
