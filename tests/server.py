@@ -5,11 +5,15 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
-from starlette.types import ASGIApp
+import websockets.sync.client
+from starlette.types import ASGIApp, Receive, Scope, Send
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection
 
 WS_IMPLEMENTATIONS = ("websockets-sansio", "wsproto")
 
@@ -25,14 +29,39 @@ def run_server(app: ASGIApp, *, ws: str = "websockets-sansio") -> Iterator[str]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
     try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.01)
         yield f"ws://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+def connect(url: str, **options: Any) -> ClientConnection:
+    """Open a real client connection to *url* (the ``websockets`` library)."""
+    return websockets.sync.client.connect(url, open_timeout=10, close_timeout=10, **options)
+
+
+def close_of(connection: ClientConnection) -> tuple[int, str]:
+    """Read until the server closes; return the close code and reason it sent."""
+    try:
+        while True:
+            connection.recv(timeout=10)
+    except ConnectionClosed as exc:
+        assert exc.rcvd is not None, "the connection dropped without a close frame"
+        return exc.rcvd.code, exc.rcvd.reason
+
+
+class ASGIEndpoint:
+    """Mark a plain ``async def (scope, receive, send)`` as an ASGI app for Starlette's routes."""
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
