@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import timedelta, timezone
-from typing import Annotated, Literal, Optional, Union
+from typing import Annotated, Literal
 
 from hypothesis import strategies as st
 from pydantic import AwareDatetime, BaseModel, Field
@@ -18,7 +18,7 @@ class Color(str, enum.Enum):
 
 class Author(BaseModel):
     name: str
-    nickname: Optional[str] = None
+    nickname: str | None = None
     tags: list[str] = []
 
 
@@ -27,7 +27,7 @@ class Post(BaseModel):
     author: Author
     body: str
     at: AwareDatetime
-    color: Optional[Color] = None
+    color: Color | None = None
     score: float = 0.0
     replies: list[Author] = []
 
@@ -37,7 +37,7 @@ class Ping(BaseModel):
     seq: int
 
 
-Event = Annotated[Union[Post, Ping], Field(discriminator="type")]
+Event = Annotated[Post | Ping, Field(discriminator="type")]
 
 offsets = st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59).map(
     lambda minutes: timezone(timedelta(minutes=minutes))

@@ -13,6 +13,7 @@ import uvicorn
 import websockets.sync.client
 from starlette.types import ASGIApp, Receive, Scope, Send
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Close
 from websockets.sync.client import ClientConnection
 
 WS_IMPLEMENTATIONS = ("websockets-sansio", "wsproto")
@@ -47,14 +48,21 @@ def connect(url: str, **options: Any) -> ClientConnection:
     return websockets.sync.client.connect(url, open_timeout=10, close_timeout=10, **options)
 
 
+def reply_or_close(connection: ClientConnection) -> str | bytes | Close:
+    """The next message from the server, or the close frame it sent instead."""
+    try:
+        return connection.recv(timeout=10)
+    except ConnectionClosed as exc:
+        if exc.rcvd is None:
+            raise AssertionError("the connection dropped without a close frame") from exc
+        return exc.rcvd
+
+
 def close_of(connection: ClientConnection) -> tuple[int, str]:
     """Read until the server closes; return the close code and reason it sent."""
-    try:
-        while True:
-            connection.recv(timeout=10)
-    except ConnectionClosed as exc:
-        assert exc.rcvd is not None, "the connection dropped without a close frame"
-        return exc.rcvd.code, exc.rcvd.reason
+    while not isinstance(reply := reply_or_close(connection), Close):
+        pass
+    return reply.code, reply.reason
 
 
 class ASGIEndpoint:

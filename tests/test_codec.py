@@ -39,7 +39,10 @@ def test_model_round_trip(event: Post | Ping) -> None:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(),
     lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
     max_leaves=20,
@@ -162,7 +165,9 @@ def test_max_size_is_inclusive() -> None:
 
 def test_close_codes_override() -> None:
     """A per-codec table changes the code a kind maps to."""
-    codec = ModelCodec(adapter_for(Ping), close_codes={**model_codec.close_codes, "validation": 4422})
+    codec = ModelCodec(
+        adapter_for(Ping), close_codes={**model_codec.close_codes, "validation": 4422}
+    )
     assert decode_error(codec, text("{}")).close_code == 4422
 
 

@@ -396,7 +396,9 @@ def test_catch_disconnect_false_propagates(url: str) -> None:
     assert outcome() == ("ensure_closed after disconnect", True)
 
 
-@pytest.mark.parametrize(("code", "expected"), [(1001, ("silenced", None)), (4000, ("propagated", 4000))])
+@pytest.mark.parametrize(
+    ("code", "expected"), [(1001, ("silenced", None)), (4000, ("propagated", 4000))]
+)
 def test_caught_close_codes(url: str, code: int, expected: tuple[str, Any]) -> None:
     """caught_close_codes silences exactly the codes it holds."""
     with connect(url + "/caught") as client:
@@ -531,7 +533,9 @@ def test_value_type_overrides_and_defaults() -> None:
 def test_caught_close_codes_is_readable() -> None:
     """caught_close_codes reports what is silenced: all, none, or exactly the given set."""
     assert WebSocket(scope(), never, never).caught_close_codes is all
-    assert WebSocket(scope(), never, never, catch_disconnect=False).caught_close_codes == frozenset()
+    assert (
+        WebSocket(scope(), never, never, catch_disconnect=False).caught_close_codes == frozenset()
+    )
     given = WebSocket(scope(), never, never, catch_disconnect=False, caught_close_codes=[1000])
     assert given.caught_close_codes == frozenset({1000})
     assert WebSocket(scope(), never, never, caught_close_codes=()).caught_close_codes == frozenset()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 from starlette.applications import Starlette
@@ -43,7 +43,7 @@ class Leave(BaseModel):
     type: Literal["leave"]
 
 
-ClientMessage = Annotated[Union[Join, Say, Leave], Field(discriminator="type")]
+ClientMessage = Annotated[Join | Say | Leave, Field(discriminator="type")]
 
 
 class Welcome(BaseModel):
@@ -84,7 +84,7 @@ class Error(BaseModel):
     detail: str
 
 
-ServerMessage = Annotated[Union[Welcome, Joined, Said, Left, Error], Field(discriminator="type")]
+ServerMessage = Annotated[Welcome | Joined | Said | Left | Error, Field(discriminator="type")]
 
 ChatSocket = WebSocket[ClientMessage, ServerMessage]
 

@@ -1,0 +1,44 @@
+"""The public surface: a sorted, complete __all__, a version, and typing markers."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import inspect
+import types
+from pathlib import Path
+
+import typedws
+
+
+def test_all_is_sorted_and_complete() -> None:
+    """__all__ is sorted (constants, classes, the rest, as isort and ruff sort it) and names
+    every public object the package exposes."""
+
+    def kind(name: str) -> tuple[int, str]:
+        return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
+    assert typedws.__all__ == sorted(typedws.__all__, key=kind)
+    public = {
+        name
+        for name, value in vars(typedws).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    assert public | {"__version__"} == set(typedws.__all__)
+
+
+def test_every_public_name_is_documented() -> None:
+    """Every public class and function carries a docstring."""
+    for name in typedws.__all__:
+        value = getattr(typedws, name)
+        if isinstance(value, type) or inspect.isfunction(value):
+            assert value.__doc__, name
+
+
+def test_version_matches_the_distribution() -> None:
+    """__version__ is the installed distribution's version."""
+    assert typedws.__version__ == importlib.metadata.version("typedws")
+
+
+def test_ships_py_typed() -> None:
+    """The package is marked as typed (PEP 561)."""
+    assert (Path(typedws.__file__).parent / "py.typed").is_file()

@@ -1,0 +1,111 @@
+"""Typing checks for mypy --strict and pyright: read by the checkers, never run.
+
+A line ending in ``# type: ignore[...]`` must be an error: both checkers report an
+ignore that is not needed (mypy: warn_unused_ignores; pyright:
+reportUnnecessaryTypeIgnoreComment), so each negative case is proven to fail.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, TypeAdapter
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket as StarletteWebSocket
+from typing_extensions import assert_type
+
+from typedws import InvalidMessage, WebSocket
+
+
+class Chat(BaseModel):
+    text: str
+
+
+class Join(BaseModel):
+    type: Literal["join"]
+    name: str
+
+
+class Say(BaseModel):
+    type: Literal["say"]
+    text: str
+
+
+class Said(BaseModel):
+    text: str
+
+
+ClientMsg = Annotated[Join | Say, Field(discriminator="type")]
+client_adapter: TypeAdapter[Join | Say] = TypeAdapter(ClientMsg)
+
+
+async def model_socket(scope: Scope, receive: Receive, send: Send) -> None:
+    ws = WebSocket(scope, receive, send, value_type="model", model=Chat)
+    assert_type(ws, WebSocket[Chat, Chat])
+    assert_type(await ws.receive(), Chat)
+    assert_type(await ws.receive_model(), Chat)
+    await ws.send(Chat(text="hi"))
+    await ws.send("hi")  # type: ignore[arg-type]
+    async for message in ws:
+        assert_type(message, Chat)
+    async with ws as entered:
+        assert_type(entered, WebSocket[Chat, Chat])
+
+
+async def split_socket(scope: Scope, receive: Receive, send: Send) -> None:
+    ws = WebSocket(scope, receive, send, receive_model=client_adapter, send_model=Said)
+    assert_type(ws, WebSocket[Join | Say, Said])
+    assert_type(await ws.receive_model(), Join | Say)
+    assert_type(await ws.receive(), Join | Say)
+    await ws.send_model(Said(text="x"))
+    await ws.send_model(Join(type="join", name="x"))  # type: ignore[arg-type]
+    async for message in ws:
+        assert_type(message, Join | Say)
+
+
+async def plain_sockets(scope: Scope, receive: Receive, send: Send) -> None:
+    text = WebSocket(scope, receive, send)
+    assert_type(text, WebSocket[str, str])
+    assert_type(await text.receive(), str)
+    await text.send(b"x")  # type: ignore[arg-type]
+
+    binary = WebSocket(scope, receive, send, value_type="bytes")
+    assert_type(await binary.receive(), bytes)
+    await binary.send("x")  # type: ignore[arg-type]
+
+    json = WebSocket(scope, receive, send, value_type="json")
+    assert_type(await json.receive(), Any)
+    await json.send({"any": ["json"]})
+
+    assert_type(await text.receive_text(), str)
+    assert_type(await text.receive_bytes(), bytes)
+    assert_type(await text.receive_json(), Any)
+    await text.send_text("x")
+    await text.send_bytes(b"x")
+    await text.send_text(1)  # type: ignore[arg-type]
+
+
+async def from_starlette(websocket: StarletteWebSocket) -> None:
+    ws = WebSocket(websocket, model=Chat)
+    assert_type(await ws.receive(), Chat)
+
+
+def reply(error: InvalidMessage) -> Said:
+    return Said(text=error.reason)
+
+
+async def options(scope: Scope, receive: Receive, send: Send) -> None:
+    ws = WebSocket(
+        scope,
+        receive,
+        send,
+        model=Said,
+        on_invalid="reply",
+        invalid_reply=reply,
+        close_codes={"validation": 4422},
+        caught_close_codes=all,
+        max_size=1024,
+    )
+    assert_type(ws, WebSocket[Said, Said])
+    WebSocket(scope, receive, send, model=Said, max_size="1k")  # type: ignore[call-overload]
+    WebSocket(scope, receive, send, on_invalid="ignore")  # type: ignore[call-overload]
