@@ -224,9 +224,12 @@ def _is_adapter(value: Any) -> bool:
 
 def _build_adapter(message_type: Any) -> TypeAdapter[Any]:
     try:
-        return TypeAdapter(message_type)
+        adapter = TypeAdapter(message_type)
+        # A type with undefined forward references fails here, not at the first message.
+        adapter.validator.validate_json  # noqa: B018
     except (PydanticUserError, TypeError) as exc:
         raise ConfigurationError(f"not a message type: {exc}") from exc
+    return adapter
 
 
 _cached_adapter = functools.lru_cache(maxsize=512)(_build_adapter)

@@ -1,0 +1,48 @@
+"""The README's examples run as written, over a real server."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+
+from tests.server import close_of, connect, run_server
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+
+
+def run_examples() -> dict[str, Any]:
+    """Execute the README's route examples, in order, in one namespace."""
+    namespace: dict[str, Any] = {"__name__": "readme"}
+    for block in BLOCKS:
+        if "@route(" in block:
+            exec(compile(block, "README.md", "exec", dont_inherit=True), namespace)
+    return namespace
+
+
+def test_quickstart_example() -> None:
+    """The first example answers a say and closes 1008 on a message missing a field."""
+    app = run_examples()["app"]
+    with run_server(app) as base, connect(base + "/chat/lobby") as client:
+        client.send('{"type": "say", "text": "hi"}')
+        assert client.recv(timeout=10) == '{"name":"anonymous","text":"hi"}'
+        client.send('{"type": "say"}')
+        assert close_of(client) == (1008, "invalid message: say.text: Field required")
+
+
+def test_reply_policy_example() -> None:
+    """The on_invalid="reply" example answers an invalid message and keeps going."""
+    namespace = run_examples()
+    with run_server(Starlette(routes=[namespace["say"]])) as base:
+        with connect(base + "/say") as client:
+            client.send('{"type": "say"}')
+            assert json.loads(client.recv(timeout=10)) == {
+                "code": 1008,
+                "detail": "invalid message: text: Field required",
+            }
+            client.send('{"type": "say", "text": "ok"}')
+            assert json.loads(client.recv(timeout=10)) == {"name": "you", "text": "ok"}
