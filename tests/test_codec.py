@@ -235,7 +235,7 @@ def test_undefined_forward_reference_is_a_configuration_error() -> None:
     """A model whose annotations cannot be resolved is refused when the adapter is built."""
 
     class Node(BaseModel):
-        child: "Missing | None" = None  # noqa: F821 - the name is never defined
+        child: Missing | None = None  # noqa: F821 - the name is never defined
 
     with pytest.raises(ConfigurationError, match="not fully defined"):
         adapter_for(Node)

@@ -37,12 +37,12 @@ def test_quickstart_example() -> None:
 def test_reply_policy_example() -> None:
     """The on_invalid="reply" example answers an invalid message and keeps going."""
     namespace = run_examples()
-    with run_server(Starlette(routes=[namespace["say"]])) as base:
-        with connect(base + "/say") as client:
-            client.send('{"type": "say"}')
-            assert json.loads(client.recv(timeout=10)) == {
-                "code": 1008,
-                "detail": "invalid message: text: Field required",
-            }
-            client.send('{"type": "say", "text": "ok"}')
-            assert json.loads(client.recv(timeout=10)) == {"name": "you", "text": "ok"}
+    app = Starlette(routes=[namespace["say"]])
+    with run_server(app) as base, connect(base + "/say") as client:
+        client.send('{"type": "say"}')
+        assert json.loads(client.recv(timeout=10)) == {
+            "code": 1008,
+            "detail": "invalid message: text: Field required",
+        }
+        client.send('{"type": "say", "text": "ok"}')
+        assert json.loads(client.recv(timeout=10)) == {"name": "you", "text": "ok"}
