@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import queue
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute as StarletteRoute
-from starlette.testclient import TestClient
+from starlette.testclient import TestClient, WebSocketTestSession
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocketDisconnect
 from websockets.exceptions import InvalidStatus
@@ -548,6 +549,14 @@ def test_auto_accept_is_kept() -> None:
     assert WebSocket(scope(), never, never, auto_accept=False).auto_accept is False
 
 
+@contextmanager
+def session(handler: Any) -> Iterator[WebSocketTestSession]:
+    """A TestClient session with a Starlette app that routes / to *handler*."""
+    app = Starlette(routes=[StarletteRoute("/", handler)])
+    with TestClient(app) as client, client.websocket_connect("/") as connection:
+        yield connection
+
+
 def test_receive_model_without_model_is_a_clear_error() -> None:
     """receive_model() on a socket with no model says what is missing."""
 
@@ -559,9 +568,8 @@ def test_receive_model_without_model_is_a_clear_error() -> None:
             with pytest.raises(ConfigurationError, match="send_model"):
                 await socket.send_model(Ping(seq=1))
 
-    with TestClient(Starlette(routes=[StarletteRoute("/", handler)])) as client:  # noqa: SIM117
-        with client.websocket_connect("/") as session:
-            session.receive()
+    with session(handler) as client:
+        client.receive()
 
 
 def test_close_refuses_unsendable_codes() -> None:
@@ -576,9 +584,8 @@ def test_close_refuses_unsendable_codes() -> None:
                 except ValueError as exc:
                     errors.append(exc)
 
-    with TestClient(Starlette(routes=[StarletteRoute("/", handler)])) as client:  # noqa: SIM117
-        with client.websocket_connect("/"):
-            pass
+    with session(handler):
+        pass
     assert len(errors) == 2
 
 
@@ -594,9 +601,8 @@ def test_receive_before_accept_is_invalid_state() -> None:
             errors.append(exc)
         await socket.close()
 
-    with TestClient(Starlette(routes=[StarletteRoute("/", handler)])) as client:  # noqa: SIM117
-        with pytest.raises(WebSocketDisconnect), client.websocket_connect("/"):
-            pass
+    with pytest.raises(WebSocketDisconnect), session(handler):
+        pass
     assert "accept" in str(errors[0])
 
 
@@ -610,7 +616,6 @@ def test_starlette_and_typed_views_share_state() -> None:
         await socket.close(CloseCode.GOING_AWAY)
         assert ws.application_state.name == "DISCONNECTED"
 
-    with TestClient(Starlette(routes=[StarletteRoute("/", handler)])) as client:  # noqa: SIM117
-        with client.websocket_connect("/") as session:
-            assert session.receive_text() == "starlette sees CONNECTED"
-            assert session.receive()["code"] == 1001
+    with session(handler) as client:
+        assert client.receive_text() == "starlette sees CONNECTED"
+        assert client.receive()["code"] == 1001

@@ -116,7 +116,7 @@ class BytesCodec(Codec[bytes]):
         return cast(bytes, self._payload(message))
 
     def encode(self, value: bytes, /) -> Message:
-        if not isinstance(value, (bytes, bytearray, memoryview)):  # pyright: ignore[reportUnnecessaryIsInstance]
+        if not isinstance(value, (bytes, bytearray, memoryview)):  # pyright: ignore[reportUnnecessaryIsInstance] - untyped callers
             raise InvalidOutgoingMessage(f"send_bytes takes bytes, not {type(value).__name__}")
         return {"type": "websocket.send", "bytes": bytes(value)}
 
@@ -226,7 +226,7 @@ def _build_adapter(message_type: Any) -> TypeAdapter[Any]:
     try:
         adapter = TypeAdapter(message_type)
         # A type with undefined forward references fails here, not at the first message.
-        adapter.validator.validate_json  # noqa: B018
+        adapter.validator.validate_json  # noqa: B018 - the access itself is the check
     except (PydanticUserError, TypeError) as exc:
         raise ConfigurationError(f"not a message type: {exc}") from exc
     return adapter

@@ -75,7 +75,7 @@ def check_close_code(code: int, /) -> int:
     RFC 6455 allows 1000-1003 and 1007-1014 from the registry, and 3000-4999 for
     libraries, frameworks and applications; 1005, 1006 and 1015 are never sent.
     """
-    if isinstance(code, bool) or not isinstance(code, int):  # pyright: ignore[reportUnnecessaryIsInstance]
+    if isinstance(code, bool) or not isinstance(code, int):  # pyright: ignore[reportUnnecessaryIsInstance] - untyped callers
         raise TypeError(f"a close code is an int, not {type(code).__name__}")
     if not any(code in sendable for sendable in _SENDABLE_RANGES):
         raise ValueError(

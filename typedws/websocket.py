@@ -104,8 +104,6 @@ class WebSocket(Generic[R, S]):
 
     __slots__ = (
         "_bytes",
-        "_catch_all",
-        "_caught",
         "_caught_close_codes",
         "_invalid_reply",
         "_json",
@@ -249,10 +247,6 @@ class WebSocket(Generic[R, S]):
             raise ConfigurationError("caught_close_codes takes a collection of codes, or all")
         else:
             self._caught_close_codes = frozenset(caught_close_codes)
-        self._catch_all = self._caught_close_codes is all
-        self._caught: Collection[int] = (
-            () if callable(self._caught_close_codes) else self._caught_close_codes
-        )
         self._on_invalid = on_invalid
         self._invalid_reply = invalid_reply
         #: Whether a route accepts the connection before calling its handler.
@@ -485,7 +479,8 @@ class WebSocket(Generic[R, S]):
         return False
 
     def _catches(self, code: int) -> bool:
-        return self._catch_all or code in self._caught
+        codes = self._caught_close_codes
+        return codes is all or code in cast(Collection[int], codes)
 
     def __aiter__(self) -> Self:
         return self
