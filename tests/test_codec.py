@@ -237,5 +237,5 @@ def test_undefined_forward_reference_is_a_configuration_error() -> None:
     class Node(BaseModel):
         child: Missing | None = None  # noqa: F821 - the name is never defined
 
-    with pytest.raises(ConfigurationError, match="not fully defined"):
+    with pytest.raises(ConfigurationError, match="not a message type"):
         adapter_for(Node)

@@ -14,7 +14,7 @@ import json
 from collections.abc import Hashable, Iterable, Mapping, MutableMapping
 from typing import Any, ClassVar, Generic, Literal, TypeVar, cast, get_args
 
-from pydantic import PydanticUserError, TypeAdapter, ValidationError
+from pydantic import PydanticUndefinedAnnotation, PydanticUserError, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails, PydanticSerializationError, from_json
 
 from typedws.codes import DEFAULT_CLOSE_CODES, FailureKind, truncate_reason
@@ -211,10 +211,8 @@ def adapter_for(message_type: Any, /) -> TypeAdapter[Any]:
     if isinstance(message_type, Hashable):
         try:
             return _cached_adapter(message_type)
-        except TypeError as exc:
-            if isinstance(exc, PydanticUserError):
-                raise ConfigurationError(f"not a message type: {exc}") from exc
-            # An unhashable part inside the type: build the adapter uncached.
+        except TypeError:
+            pass  # an unhashable part inside the type: build the adapter uncached
     return _build_adapter(message_type)
 
 
@@ -227,7 +225,7 @@ def _build_adapter(message_type: Any) -> TypeAdapter[Any]:
         adapter = TypeAdapter(message_type)
         # A type with undefined forward references fails here, not at the first message.
         adapter.validator.validate_json  # noqa: B018 - the access itself is the check
-    except (PydanticUserError, TypeError) as exc:
+    except (PydanticUserError, PydanticUndefinedAnnotation, TypeError) as exc:
         raise ConfigurationError(f"not a message type: {exc}") from exc
     return adapter
 
