@@ -44,7 +44,8 @@ class InvalidMessage(TypedWSError, ValueError):
     ``kind`` says what went wrong (``"frame_type"``, ``"json"``, ``"validation"`` or
     ``"too_big"``), ``close_code`` is the code it maps to, ``reason`` the close reason
     (at most 123 bytes of UTF-8, never the client's input) and ``errors`` pydantic's
-    structured errors, when pydantic found them.
+    structured errors when pydantic found them, without the input, so that logging them
+    never logs the client's data.
     """
 
     def __init__(

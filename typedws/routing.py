@@ -47,9 +47,10 @@ class WebSocketRoute(StarletteWebSocketRoute):
         **options: Any,
     ) -> None:
         super().__init__(path, endpoint, name=name)
+        #: The WebSocket options each connection is built with.
         self.options = options
         # Built once, so that bad options fail here and the message types can be read.
-        self.template: WebSocket[Any, Any] = WebSocket(
+        self._template: WebSocket[Any, Any] = WebSocket(
             {"type": "websocket", "path": path, "headers": []},
             _not_connected,
             _not_connected,
@@ -63,22 +64,22 @@ class WebSocketRoute(StarletteWebSocketRoute):
     @property
     def receive_type(self) -> ValueType:
         """The value type the handler receives."""
-        return self.template.receive_type
+        return self._template.receive_type
 
     @property
     def send_type(self) -> ValueType:
         """The value type the handler sends."""
-        return self.template.send_type
+        return self._template.send_type
 
     @property
     def receive_adapter(self) -> TypeAdapter[Any] | None:
         """The ``TypeAdapter`` of the messages clients send, if the route has one."""
-        return self.template.receive_adapter
+        return self._template.receive_adapter
 
     @property
     def send_adapter(self) -> TypeAdapter[Any] | None:
         """The ``TypeAdapter`` of the messages the server sends, if the route has one."""
-        return self.template.send_adapter
+        return self._template.send_adapter
 
     async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
         ws: WebSocket[Any, Any] = WebSocket(scope, receive, send, **self.options)
