@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
 from starlette.routing import WebSocketRoute as StarletteRoute
 from starlette.testclient import TestClient, WebSocketTestSession
 from starlette.types import Receive, Scope, Send
@@ -131,6 +132,12 @@ async def reject(ws: WebSocket[str, str]) -> None:
     await ws.reject()
 
 
+@endpoint("/deny")
+async def deny(ws: WebSocket[str, str]) -> None:
+    await ws.send_denial_response(PlainTextResponse("members only", status_code=401))
+    outcomes.put(("denied", ws.closed))
+
+
 @endpoint("/reject-after-accept")
 async def reject_after_accept(ws: WebSocket[str, str]) -> None:
     await ws.accept()
@@ -241,6 +248,7 @@ app = Starlette(
         info,
         accept_options,
         reject,
+        deny,
         reject_after_accept,
         close_with,
         crash,
@@ -349,6 +357,15 @@ def test_reject_before_accept_is_http_403(url: str) -> None:
     with pytest.raises(InvalidStatus) as info:
         connect(url + "/reject")
     assert info.value.response.status_code == 403
+
+
+def test_denial_response(url: str) -> None:
+    """send_denial_response refuses the handshake with the app's own HTTP response."""
+    with pytest.raises(InvalidStatus) as info:
+        connect(url + "/deny")
+    assert info.value.response.status_code == 401
+    assert info.value.response.body == b"members only"
+    assert outcome() == ("denied", True)
 
 
 def test_reject_after_accept_closes_1008(url: str) -> None:
