@@ -11,12 +11,13 @@ from __future__ import annotations
 import abc
 import functools
 import json
-from collections.abc import Hashable, Iterable, Mapping, MutableMapping
+from collections.abc import Hashable, Mapping, MutableMapping
 from typing import Any, ClassVar, Generic, Literal, TypeVar, cast, get_args
 
 from pydantic import PydanticUndefinedAnnotation, PydanticUserError, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails, PydanticSerializationError, from_json
 
+from typedws._json import as_dict, as_list, objects
 from typedws.codes import DEFAULT_CLOSE_CODES, FailureKind, truncate_reason
 from typedws.errors import ConfigurationError, InvalidMessage, InvalidOutgoingMessage
 
@@ -245,20 +246,14 @@ def _schema_names(adapter: TypeAdapter[Any]) -> frozenset[str]:
     except Exception:  # a type with no JSON Schema shows no names; the reason stays safe
         return frozenset()
     names: set[str] = set()
-    nodes: list[Any] = [schema]
-    while nodes:
-        node = nodes.pop()
-        if isinstance(node, dict):
-            for key, value in cast(dict[str, Any], node).items():
-                if key in ("properties", "$defs", "mapping") and isinstance(value, dict):
-                    names.update(cast(dict[str, Any], value))
-                elif key in ("const", "title") and isinstance(value, str):
-                    names.add(value)
-                elif key == "enum" and isinstance(value, list):
-                    names.update(v for v in cast(Iterable[Any], value) if isinstance(v, str))
-                nodes.append(value)
-        elif isinstance(node, list):
-            nodes.extend(cast(Iterable[Any], node))
+    for node in objects(schema):
+        for key, value in node.items():
+            if key in ("properties", "$defs", "mapping"):
+                names.update(as_dict(value))
+            elif key in ("const", "title") and isinstance(value, str):
+                names.add(value)
+            elif key == "enum":
+                names.update(v for v in as_list(value) if isinstance(v, str))
     return frozenset(names)
 
 
