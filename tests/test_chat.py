@@ -97,14 +97,17 @@ def test_bad_input_closes_with_the_table(base: str, frame: str | bytes, code: in
         assert receive(bystander)["text"] == "ok"
 
 
-def test_page_is_served(base: str) -> None:
-    """The page at / connects to /ws and shows the conversation."""
+def test_page_and_script_are_served(base: str) -> None:
+    """The page at / loads the compiled script, which connects to /ws."""
     http = base.replace("ws://", "http://")
     with urllib.request.urlopen(http + "/", timeout=10) as response:
         assert response.status == 200
-        page = response.read().decode()
-    assert "new WebSocket(" in page
-    assert '"/ws"' in page
+        assert '<script type="module" src="/static/chat.js">' in response.read().decode()
+    with urllib.request.urlopen(http + "/static/chat.js", timeout=10) as response:
+        assert response.status == 200
+        script = response.read().decode()
+    assert "new WebSocket(" in script
+    assert "/ws`" in script
 
 
 def free_port() -> int:

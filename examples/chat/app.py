@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocketDisconnect
 
 from typedws import CloseCode, WebSocket, route
@@ -140,12 +141,19 @@ async def chat(ws: ChatSocket) -> None:
             await room.broadcast(Left(name=name))
 
 
-PAGE = (Path(__file__).parent / "page.html").read_text(encoding="utf-8")
+HERE = Path(__file__).parent
+PAGE = (HERE / "page.html").read_text(encoding="utf-8")
 
 
 async def page(request: Request) -> HTMLResponse:
-    """The browser page that connects to ``/ws`` and shows the conversation."""
+    """The browser page that connects to ``/ws`` and shows the conversation.
+
+    Its script, ``/static/chat.js``, is compiled from ``web/chat.ts``, whose message types
+    are generated from the schemas this app exports.
+    """
     return HTMLResponse(PAGE)
 
 
-app = Starlette(routes=[Route("/", page), chat])
+app = Starlette(
+    routes=[Route("/", page), chat, Mount("/static", StaticFiles(directory=HERE / "static"))]
+)
