@@ -57,6 +57,11 @@ class TypedRoute:
     path: str
     route: WebSocketRoute
 
+    @property
+    def address(self) -> str:
+        """The path with its parameters and without their convertors: ``/rooms/{room}``."""
+        return re.sub(r"\{(\w+)(:\w+)?\}", r"{\1}", self.path)
+
     def adapter(self, direction: Direction) -> TypeAdapter[Any] | None:
         """The adapter of *direction*'s messages, when that direction carries models."""
         route = self.route
@@ -184,9 +189,9 @@ def asyncapi(
                 "action": action,
                 "channel": {"$ref": f"#/channels/{route.name}"},
                 "summary": (
-                    f"Messages clients send to {route.path}"
+                    f"Messages clients send to {route.address}"
                     if direction == "client"
-                    else f"Messages the server sends on {route.path}"
+                    else f"Messages the server sends on {route.address}"
                 ),
                 "messages": [
                     {"$ref": f"#/channels/{route.name}/messages/{name}"} for name in names
@@ -308,10 +313,9 @@ def _message(name: str, payload: dict[str, Any], schemas: dict[str, Any]) -> dic
 
 
 def _channel(route: TypedRoute, messages: dict[str, Any]) -> dict[str, Any]:
-    address = re.sub(r"\{(\w+)(:\w+)?\}", r"{\1}", route.path)
-    channel: dict[str, Any] = {"address": address, "title": route.name}
+    channel: dict[str, Any] = {"address": route.address, "title": route.name}
     channel["messages"] = dict(sorted(messages.items()))
-    parameters = re.findall(r"\{(\w+)\}", address)
+    parameters = re.findall(r"\{(\w+)\}", route.address)
     if parameters:
         channel["parameters"] = {
             name: {"description": f"The path parameter {name}."} for name in parameters

@@ -1,0 +1,275 @@
+"""JSON Schema and AsyncAPI export: what consumers need fixed in pydantic's output, the
+official AsyncAPI 3.0.0 schema, and real messages validating against the exported schemas."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+import jsonschema
+import pytest
+from hypothesis import given
+from pydantic import BaseModel, Field, TypeAdapter
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from typing_extensions import NotRequired, TypedDict
+
+from examples.chat.app import app as chat_app
+from tests.frontend import ROOT
+from tests.messages import Event, Ping, Post, events
+from typedws import ConfigurationError, WebSocket, route
+from typedws.schema import asyncapi, export, json_schema, typed_routes
+
+ASYNCAPI_SPEC = ROOT / "node_modules" / "@asyncapi" / "specs" / "schemas" / "3.0.0-without-$id.json"
+
+
+class Cat(BaseModel):
+    """A cat."""
+
+    kind: Literal["cat"] = "cat"
+    lives: int = 9
+    name: str = Field(title="Pet name")
+
+
+class Dog(BaseModel):
+    kind: Literal["dog"] = "dog"
+    good: bool = True
+
+
+Pet = Annotated[Cat | Dog, Field(discriminator="kind")]
+
+
+class Envelope(TypedDict):
+    pet: Pet
+    note: NotRequired[str]
+
+
+@route("/pets/{owner}/{age:int}", receive_model=Pet, send_model=Envelope)
+async def pets(ws: WebSocket[Cat | Dog, Envelope], owner: str, age: int) -> None:
+    pass
+
+
+@route("/events", model=Event)
+async def feed(ws: WebSocket[Post | Ping, Post | Ping]) -> None:
+    pass
+
+
+@route("/plain", receive_type="json", send_type="bytes")
+async def plain(ws: WebSocket[Any, bytes]) -> None:
+    pass
+
+
+app = Starlette(routes=[Mount("/api", routes=[pets]), feed, plain])
+
+
+def schema_of(name: str, direction: Literal["client", "server"]) -> dict[str, Any]:
+    (typed,) = [r for r in typed_routes(app) if r.name == name]
+    return json_schema(typed, direction)
+
+
+def refs(document: Any) -> list[str]:
+    """Every $ref in *document*."""
+    if isinstance(document, dict):
+        own = [document["$ref"]] if isinstance(document.get("$ref"), str) else []
+        return own + [ref for value in document.values() for ref in refs(value)]
+    if isinstance(document, list):
+        return [ref for value in document for ref in refs(value)]
+    return []
+
+
+def resolve(document: dict[str, Any], ref: str) -> Any:
+    node: Any = document
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part]
+    return node
+
+
+def test_routes_are_found_with_mount_prefixes() -> None:
+    """Typed routes are found in mounts, with their full paths."""
+    found = {r.name: (r.path, r.address) for r in typed_routes(app)}
+    assert found == {
+        "pets": ("/api/pets/{owner}/{age:int}", "/api/pets/{owner}/{age}"),
+        "feed": ("/events", "/events"),
+        "plain": ("/plain", "/plain"),
+    }
+
+
+def test_discriminator_tag_with_a_default_is_required() -> None:
+    """Clients must send the tag, so it is required even though the model defaults it."""
+    client = schema_of("pets", "client")
+    assert client["$defs"]["Cat"]["required"] == ["kind", "name"]
+    assert client["$defs"]["Dog"]["required"] == ["kind"]
+
+
+def test_server_schema_requires_what_the_server_always_sends() -> None:
+    """In serialization mode every model field is sent, so every one is required; a
+    TypedDict key that may be missing stays optional."""
+    server = schema_of("pets", "server")
+    assert server["required"] == ["pet"]
+    assert server["$defs"]["Cat"]["required"] == ["kind", "lives", "name"]
+    assert server["$defs"]["Dog"]["required"] == ["kind", "good"]
+
+
+def test_mapping_points_into_defs() -> None:
+    """The discriminator mapping of a JSON Schema file points at its own $defs."""
+    client = schema_of("pets", "client")
+    assert client["discriminator"] == {
+        "mapping": {"cat": "#/$defs/Cat", "dog": "#/$defs/Dog"},
+        "propertyName": "kind",
+    }
+    for ref in refs(client):
+        resolve(client, ref)
+
+
+def test_field_titles_are_dropped_and_model_titles_kept() -> None:
+    """Field titles only repeat names in generated code; model titles name the types."""
+    client = schema_of("pets", "client")
+    assert client["title"] == "PetsClientMessage"
+    assert client["$defs"]["Cat"]["title"] == "Cat"
+    for definition in client["$defs"].values():
+        for field in definition["properties"].values():
+            assert "title" not in field
+
+
+def test_value_types_without_models() -> None:
+    """Routes of plain value types get a schema of their frames."""
+    assert schema_of("plain", "client") == {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "PlainClientMessage",
+        "description": "Any JSON value, in a text frame.",
+    }
+    assert schema_of("plain", "server")["format"] == "binary"
+
+
+@pytest.mark.parametrize(
+    ("name", "direction"), [(n, d) for n in ("pets", "feed") for d in ("client", "server")]
+)
+def test_json_schemas_are_valid_2020_12(name: str, direction: Literal["client", "server"]) -> None:
+    """Every exported JSON Schema is itself a valid 2020-12 schema."""
+    jsonschema.Draft202012Validator.check_schema(schema_of(name, direction))
+
+
+@given(events)
+def test_sent_messages_validate_against_the_server_schema(event: Post | Ping) -> None:
+    """Whatever the server sends validates against its schema, required fields included."""
+    sent = json.loads(TypeAdapter(Event).dump_json(event, by_alias=True))
+    jsonschema.Draft202012Validator(schema_of("feed", "server")).validate(sent)
+
+
+@given(events)
+def test_accepted_messages_validate_against_the_client_schema(event: Post | Ping) -> None:
+    """A message the server accepts validates against the client schema."""
+    sent = json.loads(TypeAdapter(Event).dump_json(event, by_alias=True))
+    jsonschema.Draft202012Validator(schema_of("feed", "client")).validate(sent)
+
+
+def test_client_schema_rejects_a_message_without_its_tag() -> None:
+    """A message the server would refuse (no tag) fails the client schema too."""
+    validator = jsonschema.Draft202012Validator(schema_of("pets", "client"))
+    assert not validator.is_valid({"name": "Tom"})
+    assert validator.is_valid({"kind": "cat", "name": "Tom"})
+
+
+def test_asyncapi_passes_the_official_schema() -> None:
+    """The AsyncAPI document validates against AsyncAPI 3.0.0's own JSON Schema
+    (@asyncapi/specs, pinned by package-lock.json), and that validator does bite."""
+    assert ASYNCAPI_SPEC.exists(), f"{ASYNCAPI_SPEC} is missing: run `npm ci`"
+    spec = json.loads(ASYNCAPI_SPEC.read_text())
+    validator = jsonschema.validators.validator_for(spec)(spec)
+    for document in (asyncapi(app), asyncapi(chat_app)):
+        assert not [error.message for error in validator.iter_errors(document)]
+    broken = asyncapi(app)
+    broken["operations"]["receivePetsClientMessage"]["action"] = "publish"
+    assert not validator.is_valid(broken)
+
+
+def test_asyncapi_structure() -> None:
+    """Channels, parameters, operations, messages and the ws binding are where AsyncAPI 3.0
+    wants them, $defs have moved to components, and every $ref resolves."""
+    document = asyncapi(app, title="Pets", version="1.2.3", host="127.0.0.1:9000")
+    assert document["asyncapi"] == "3.0.0"
+    assert document["info"] == {"title": "Pets", "version": "1.2.3"}
+    assert document["servers"] == {"local": {"host": "127.0.0.1:9000", "protocol": "ws"}}
+    channel = document["channels"]["pets"]
+    assert channel["address"] == "/api/pets/{owner}/{age}"
+    assert set(channel["parameters"]) == {"owner", "age"}
+    assert channel["bindings"] == {"ws": {"method": "GET", "bindingVersion": "0.1.0"}}
+    receive = document["operations"]["receivePetsClientMessage"]
+    assert receive["action"] == "receive"
+    assert receive["channel"] == {"$ref": "#/channels/pets"}
+    send = document["operations"]["sendPetsServerMessage"]
+    assert send["action"] == "send"
+    union = document["components"]["schemas"]["PetsClientMessage"]
+    assert union["discriminator"] == "kind"
+    text = json.dumps(document)
+    assert "#/$defs/" not in text
+    assert '"mapping"' not in text
+    for ref in refs(document):
+        resolve(document, ref)
+    for operation in document["operations"].values():
+        for message in operation["messages"]:
+            assert message["$ref"].startswith(operation["channel"]["$ref"] + "/messages/")
+
+
+def test_same_name_different_models_is_an_error() -> None:
+    """Two different models of one name are refused, not silently renamed."""
+
+    class Said(BaseModel):
+        words: int
+
+    @route("/a", model=Said)
+    async def a(ws: WebSocket[Any, Any]) -> None:
+        pass
+
+    other = Starlette(routes=[a, Mount("/chat", app=chat_app)])
+    with pytest.raises(ConfigurationError, match="two different message types are named 'Said'"):
+        export(other)
+
+
+def test_duplicate_route_names_are_an_error() -> None:
+    """Two typed routes of one name would write one file: refused."""
+    with pytest.raises(ConfigurationError, match="two typed routes are named 'feed'"):
+        typed_routes(Starlette(routes=[feed, Mount("/again", routes=[feed])]))
+
+
+def test_export_is_deterministic_and_matches_the_committed_files() -> None:
+    """Exporting twice gives the same bytes: 2-space indent, newline at the end; and the
+    committed schemas/ are what the demo app exports."""
+    files = export(chat_app)
+    assert files == export(chat_app)
+    for name, text in files.items():
+        assert text.endswith("}\n")
+        assert text.startswith('{\n  "')
+        assert (ROOT / "schemas" / name).read_text() == text
+
+
+def test_not_an_app_and_no_routes() -> None:
+    """Objects that are not apps, and apps with no typed routes, are clear errors."""
+    with pytest.raises(ConfigurationError, match="not a Starlette or FastAPI app"):
+        typed_routes(object())
+    with pytest.raises(ConfigurationError, match="no typed routes"):
+        export(Starlette())
+
+
+def test_fastapi_apps_are_read_too() -> None:
+    """A FastAPI app's typed routes are exported, with its title and version."""
+    from fastapi import FastAPI
+
+    api = FastAPI(title="Pets API", version="2.0.0")
+    api.router.routes.append(feed)
+    document = asyncapi(api)
+    assert document["info"] == {"title": "Pets API", "version": "2.0.0"}
+    assert list(document["channels"]) == ["feed"]
+
+
+def test_schema_file_names() -> None:
+    """export() names files <route>.<direction>.schema.json and asyncapi.json."""
+    assert sorted(export(app)) == [
+        "asyncapi.json",
+        "feed.client.schema.json",
+        "feed.server.schema.json",
+        "pets.client.schema.json",
+        "pets.server.schema.json",
+        "plain.client.schema.json",
+        "plain.server.schema.json",
+    ]
