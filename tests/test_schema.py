@@ -54,12 +54,17 @@ async def feed(ws: WebSocket[Post | Ping, Post | Ping]) -> None:
     pass
 
 
+@route("/mixed", receive_model=Cat | Dog, send_model=int | Cat)
+async def mixed(ws: WebSocket[Cat | Dog, int | Cat]) -> None:
+    pass
+
+
 @route("/plain", receive_type="json", send_type="bytes")
 async def plain(ws: WebSocket[Any, bytes]) -> None:
     pass
 
 
-app = Starlette(routes=[Mount("/api", routes=[pets]), feed, plain])
+app = Starlette(routes=[Mount("/api", routes=[pets]), feed, mixed, plain])
 
 
 def schema_of(name: str, direction: Literal["client", "server"]) -> dict[str, Any]:
@@ -90,6 +95,7 @@ def test_routes_are_found_with_mount_prefixes() -> None:
     assert found == {
         "pets": ("/api/pets/{owner}/{age:int}", "/api/pets/{owner}/{age}"),
         "feed": ("/events", "/events"),
+        "mixed": ("/mixed", "/mixed"),
         "plain": ("/plain", "/plain"),
     }
 
@@ -211,6 +217,19 @@ def test_asyncapi_structure() -> None:
             assert message["$ref"].startswith(operation["channel"]["$ref"] + "/messages/")
 
 
+def test_plain_unions_become_messages() -> None:
+    """A union of models without a discriminator gives one message per model; a union
+    with a non-model member gives one message of the whole union."""
+    document = asyncapi(app)
+    receive = document["operations"]["receiveMixedClientMessage"]["messages"]
+    assert [m["$ref"].rsplit("/", 1)[-1] for m in receive] == ["Cat-Input", "Dog-Input"]
+    send = document["operations"]["sendMixedServerMessage"]["messages"]
+    assert [m["$ref"].rsplit("/", 1)[-1] for m in send] == ["MixedServerMessage"]
+    assert "anyOf" in document["components"]["schemas"]["MixedServerMessage"]
+    payload = document["components"]["messages"]["MixedServerMessage"]["payload"]
+    assert payload == {"$ref": "#/components/schemas/MixedServerMessage"}
+
+
 def test_same_name_different_models_is_an_error() -> None:
     """Two different models of one name are refused, not silently renamed."""
 
@@ -268,6 +287,8 @@ def test_schema_file_names() -> None:
         "asyncapi.json",
         "feed.client.schema.json",
         "feed.server.schema.json",
+        "mixed.client.schema.json",
+        "mixed.server.schema.json",
         "pets.client.schema.json",
         "pets.server.schema.json",
         "plain.client.schema.json",

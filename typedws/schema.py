@@ -179,11 +179,14 @@ def asyncapi(
                 root["title"] = route.title(direction)
             _tidy(root, schemas, ref_prefix="#/components/schemas/")
             names = _message_payloads(route, direction, root)
+            if "oneOf" in root or "anyOf" in root:
+                union = route.title(direction)
+                schemas[union] = root
+                if union in names:
+                    names[union] = {"$ref": f"#/components/schemas/{union}"}
             for name, payload in names.items():
                 messages[name] = _message(name, payload, schemas)
                 channel_messages[name] = {"$ref": f"#/components/messages/{name}"}
-            if "oneOf" in root:
-                schemas[route.title(direction)] = root
             action = "receive" if direction == "client" else "send"
             operations[f"{action}{route.title(direction)}"] = {
                 "action": action,
@@ -292,9 +295,13 @@ def _resolve(schema: Any, defs: dict[str, Any], ref_prefix: str) -> dict[str, An
 def _message_payloads(
     route: TypedRoute, direction: Direction, root: dict[str, Any]
 ) -> dict[str, Any]:
-    """The messages of one direction, by name, each with its payload schema."""
+    """The messages of one direction, by name, each with its payload schema: one per member
+    of a union of models, else one."""
+    members = as_list(root.get("oneOf")) or as_list(root.get("anyOf"))
+    if not all(isinstance(as_dict(member).get("$ref"), str) for member in members):
+        members = []
     named: dict[str, Any] = {}
-    for member in as_list(root.get("oneOf")) or [root]:
+    for member in members or [root]:
         ref = as_dict(member).get("$ref")
         name = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else route.title(direction)
         named[name] = member
