@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, TypeVar, cast, overload
 
 from pydantic import TypeAdapter
 from starlette.datastructures import URL, Address, Headers, QueryParams, State
@@ -395,11 +395,8 @@ class WebSocket(Generic[R, S]):
             raise InvalidState("cannot accept: the connection is closed")
         if connection.client_state is _CONNECTING:
             message = await self._receive()
-            if message["type"] == "websocket.disconnect":
-                self._disconnected()
-                raise WebSocketDisconnect(message.get("code", 1005), message.get("reason"))
             if message["type"] != "websocket.connect":
-                raise InvalidState(f"expected websocket.connect, got {message['type']}")
+                self._unexpected(message)
             connection.client_state = _CONNECTED
         await self._send(
             {"type": "websocket.accept", "subprotocol": subprotocol, "headers": list(headers or ())}
@@ -553,10 +550,7 @@ class WebSocket(Generic[R, S]):
 
     async def _receive_with(self, codec: Codec[T]) -> T:
         if self.connection.application_state is not _CONNECTED:
-            raise InvalidState(
-                "cannot receive: "
-                + ("the connection is closed" if self.closed else "accept() it first")
-            )
+            raise self._not_open("receive")
         while True:
             message = await self._receive()
             if message["type"] != "websocket.receive":
@@ -566,7 +560,11 @@ class WebSocket(Generic[R, S]):
             except InvalidMessage as exc:
                 await self._handle_invalid(exc)
 
-    def _unexpected(self, message: Message) -> None:
+    def _not_open(self, action: str) -> InvalidState:
+        why = "the connection is closed" if self.closed else "accept() it first"
+        return InvalidState(f"cannot {action}: {why}")
+
+    def _unexpected(self, message: Message) -> NoReturn:
         if message["type"] == "websocket.disconnect":
             self._disconnected()
             raise WebSocketDisconnect(message.get("code", 1005), message.get("reason"))
@@ -583,10 +581,7 @@ class WebSocket(Generic[R, S]):
 
     async def _send_data(self, message: Message) -> None:
         if self.connection.application_state is not _CONNECTED:
-            raise InvalidState(
-                "cannot send: "
-                + ("the connection is closed" if self.closed else "accept() it first")
-            )
+            raise self._not_open("send")
         try:
             await self._send(message)
         except OSError:
