@@ -69,9 +69,10 @@ class TypedRoute:
             return route.receive_adapter if route.receive_type == "model" else None
         return route.send_adapter if route.send_type == "model" else None
 
-    def value_type(self, direction: Direction) -> str:
-        """The value type of *direction*."""
-        return self.route.receive_type if direction == "client" else self.route.send_type
+    def frame_schema(self, direction: Direction) -> dict[str, Any]:
+        """The schema of *direction*'s frames when it carries no models."""
+        value_type = self.route.receive_type if direction == "client" else self.route.send_type
+        return {"title": self.title(direction), **_FRAME_SCHEMAS[value_type]}
 
     def title(self, direction: Direction) -> str:
         """The name of *direction*'s message type: ``ChatClientMessage``."""
@@ -130,7 +131,7 @@ def json_schema(route: TypedRoute, direction: Direction) -> dict[str, Any]:
     """The JSON Schema (2020-12) of the messages of *direction* on *route*."""
     adapter = route.adapter(direction)
     if adapter is None:
-        body = dict(_FRAME_SCHEMAS[route.value_type(direction)])
+        body = route.frame_schema(direction)
     else:
         _check_names([adapter])
         body = adapter.json_schema(mode=_MODES[direction], schema_generator=_Generator)
@@ -175,8 +176,7 @@ def asyncapi(
         for direction in ("client", "server"):
             root = roots.get((f"{route.name}.{direction}", _MODES[direction]))
             if root is None:
-                root = dict(_FRAME_SCHEMAS[route.value_type(direction)])
-                root["title"] = route.title(direction)
+                root = route.frame_schema(direction)
             _tidy(root, schemas, ref_prefix="#/components/schemas/")
             names = _message_payloads(route, direction, root)
             if "oneOf" in root or "anyOf" in root:
