@@ -16,6 +16,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import WebSocketRoute as StarletteRoute
 from starlette.testclient import TestClient, WebSocketTestSession
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket as StarletteWebSocket
 from starlette.websockets import WebSocketDisconnect
 from websockets.exceptions import InvalidStatus
 
@@ -237,6 +238,24 @@ async def bad_send(ws: WebSocket[Ping, Ping]) -> None:
         await ws.send(Ping(seq=2))
 
 
+@endpoint("/receive-first")
+async def receive_first(ws: WebSocket[str, str]) -> None:
+    try:
+        await ws.receive()
+    except InvalidState as exc:
+        outcomes.put(("receive before accept", exc))
+    await ws.close()
+
+
+async def shared_state(websocket: StarletteWebSocket) -> None:
+    """A Starlette endpoint that wraps its WebSocket and mixes both views."""
+    ws = WebSocket(websocket)
+    await ws.accept()
+    await websocket.send_text(f"starlette sees {websocket.application_state.name}")
+    await ws.close(CloseCode.GOING_AWAY)
+    outcomes.put(("starlette state after close", websocket.application_state.name))
+
+
 app = Starlette(
     routes=[
         echo_text,
@@ -259,6 +278,8 @@ app = Starlette(
         policy_reply,
         override,
         bad_send,
+        receive_first,
+        StarletteRoute("/shared-state", shared_state),
     ]
 )
 
@@ -606,33 +627,20 @@ def test_close_refuses_unsendable_codes() -> None:
     assert len(errors) == 2
 
 
-def test_receive_before_accept_is_invalid_state() -> None:
-    """Receiving before accept raises InvalidState, not an ASGI error."""
-    errors: list[Exception] = []
-
-    async def handler(ws: Any) -> None:
-        socket = WebSocket(ws)
-        try:
-            await socket.receive()
-        except InvalidState as exc:
-            errors.append(exc)
-        await socket.close()
-
-    with pytest.raises(WebSocketDisconnect), session(handler):
-        pass
-    assert "accept" in str(errors[0])
+def test_receive_before_accept_is_invalid_state(url: str) -> None:
+    """Receiving before accept raises InvalidState, not an ASGI error; closing then
+    refuses the handshake."""
+    with pytest.raises(InvalidStatus) as info:
+        connect(url + "/receive-first")
+    assert info.value.response.status_code == 403
+    name, error = outcome()
+    assert name == "receive before accept"
+    assert "accept() it first" in str(error)
 
 
-def test_starlette_and_typed_views_share_state() -> None:
+def test_starlette_and_typed_views_share_state(url: str) -> None:
     """A wrapped Starlette WebSocket sees the typed socket's accept and close."""
-
-    async def handler(ws: Any) -> None:
-        socket = WebSocket(ws)
-        await socket.accept()
-        await ws.send_text(f"starlette sees {ws.application_state.name}")
-        await socket.close(CloseCode.GOING_AWAY)
-        assert ws.application_state.name == "DISCONNECTED"
-
-    with session(handler) as client:
-        assert client.receive_text() == "starlette sees CONNECTED"
-        assert client.receive()["code"] == 1001
+    with connect(url + "/shared-state") as client:
+        assert client.recv(timeout=10) == "starlette sees CONNECTED"
+        assert close_of(client) == (1001, "")
+    assert outcome() == ("starlette state after close", "DISCONNECTED")
