@@ -6,8 +6,9 @@ function element(id) {
 }
 const log = element("log");
 const status = element("status");
+const controls = element("chat");
+const reconnect = element("reconnect");
 const url = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/ws`;
-const socket = new WebSocket(url);
 function show(text, kind) {
     const line = document.createElement("p");
     line.textContent = text;
@@ -16,8 +17,9 @@ function show(text, kind) {
     log.appendChild(line);
     log.scrollTop = log.scrollHeight;
 }
-function send(message) {
-    socket.send(JSON.stringify(message));
+function setStatus(text, kind) {
+    status.textContent = text;
+    status.className = kind ?? "";
 }
 function describe(message) {
     switch (message.type) {
@@ -33,18 +35,42 @@ function describe(message) {
             return [`error: ${message.detail}`, "error"];
     }
 }
-socket.addEventListener("open", () => {
-    status.textContent = `connected to ${url}`;
-});
-socket.addEventListener("close", (event) => {
-    const reason = event.reason ? ` ${event.reason}` : "";
-    status.textContent = `closed: ${event.code}${reason}`;
-    show(`connection closed with code ${event.code}${reason ? ":" + reason : ""}`, "error");
-});
-socket.addEventListener("message", (event) => {
-    const [text, kind] = describe(JSON.parse(event.data));
-    show(text, kind);
-});
+// 1000 is a normal end (after a leave, or the server ending the chat); any other code is an error.
+function describeClose(event, leaving) {
+    if (event.code === 1000) {
+        return [leaving ? "you left" : `disconnected${event.reason ? `: ${event.reason}` : ""}`, "system"];
+    }
+    return [`closed: ${event.code}${event.reason ? ` ${event.reason}` : ""}`, "error"];
+}
+let leaving = false;
+// The controls are enabled only while the connection is open, so nothing typed goes into a
+// closed socket; after a close, the reconnect button opens a new connection to join again.
+function connect() {
+    const socket = new WebSocket(url);
+    leaving = false;
+    reconnect.hidden = true;
+    setStatus("connecting…", undefined);
+    socket.addEventListener("open", () => {
+        setStatus(`connected to ${url}`, undefined);
+        controls.disabled = false;
+    });
+    socket.addEventListener("close", (event) => {
+        const [text, kind] = describeClose(event, leaving);
+        setStatus(text, kind);
+        show(text, kind);
+        controls.disabled = true;
+        reconnect.hidden = false;
+    });
+    socket.addEventListener("message", (event) => {
+        const [text, kind] = describe(JSON.parse(event.data));
+        show(text, kind);
+    });
+    return socket;
+}
+let socket = connect();
+function send(message) {
+    socket.send(JSON.stringify(message));
+}
 function onSubmit(id, handle) {
     element(id).addEventListener("submit", (event) => {
         event.preventDefault();
@@ -58,5 +84,11 @@ onSubmit("say", () => {
     input.value = "";
 });
 onSubmit("raw", () => socket.send(element("raw-text").value));
-element("leave").addEventListener("click", () => send({ type: "leave" }));
+element("leave").addEventListener("click", () => {
+    leaving = true;
+    send({ type: "leave" });
+});
+reconnect.addEventListener("click", () => {
+    socket = connect();
+});
 export {};
