@@ -4,6 +4,7 @@ from typedws.codec import ValueType
 from typedws.codes import DEFAULT_CLOSE_CODES, CloseCode, FailureKind
 from typedws.errors import (
     ConfigurationError,
+    Disconnected,
     InvalidMessage,
     InvalidOutgoingMessage,
     InvalidState,
@@ -18,6 +19,7 @@ __all__ = [
     "DEFAULT_CLOSE_CODES",
     "CloseCode",
     "ConfigurationError",
+    "Disconnected",
     "FailureKind",
     "InvalidMessage",
     "InvalidOutgoingMessage",

@@ -6,19 +6,29 @@
     ├── InvalidOutgoingMessage  (TypeError)    a value to send does not fit the send type
     └── InvalidState            (RuntimeError) an operation the connection's state forbids
 
-A peer that goes away is reported as Starlette's ``WebSocketDisconnect``, as in Starlette.
+    WebSocketDisconnect (Starlette's)
+    └── Disconnected                           the peer of a connection has gone
+
+A peer that goes away is reported as Starlette's ``WebSocketDisconnect``, as in Starlette;
+typedws raises its subclass ``Disconnected``, which names the connection it concerns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from pydantic_core import ErrorDetails
+from starlette.websockets import WebSocketDisconnect
 
 from typedws.codes import FailureKind
 
+if TYPE_CHECKING:
+    from typedws.websocket import WebSocket
+
 __all__ = [
     "ConfigurationError",
+    "Disconnected",
     "InvalidMessage",
     "InvalidOutgoingMessage",
     "InvalidState",
@@ -71,3 +81,23 @@ class InvalidOutgoingMessage(TypedWSError, TypeError):
 
 class InvalidState(TypedWSError, RuntimeError):
     """Raised when the connection's state forbids an operation, such as sending after close."""
+
+
+class Disconnected(WebSocketDisconnect):
+    """Raised when the peer of a connection has gone: it closed, or the connection dropped.
+
+    A Starlette ``WebSocketDisconnect``, so ``except WebSocketDisconnect`` catches it. Raised
+    by every receive and every send on that connection from then on, from whichever task,
+    with the same ``code`` and ``reason``: the peer's close code as the server reported it
+    (1005 when the peer gave none; 1006 when the server reported nothing). ``websocket`` is
+    the connection whose peer has gone, so that a handler can tell its own end from a failed
+    send to another connection.
+    """
+
+    def __init__(self, code: int, reason: str, *, websocket: WebSocket[Any, Any]) -> None:
+        super().__init__(code, reason)
+        self.websocket = websocket
+
+    def __str__(self) -> str:
+        # Not the reason: the peer chose it, and this text goes to logs.
+        return f"the peer has gone (close code {self.code})"

@@ -7,19 +7,22 @@ same state; messages go to the ASGI callables directly, with one state check eac
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, TypeVar, cast, overload
 
 from pydantic import TypeAdapter
-from starlette.datastructures import URL, Address, Headers, QueryParams, State
+from starlette.datastructures import Address
 from starlette.exceptions import WebSocketException
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket as StarletteWebSocket
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 from typing_extensions import Self, TypedDict, Unpack
 
+from typedws._attributes import ConnectionAttributes
 from typedws.codec import (
     VALUE_TYPES,
     BytesCodec,
@@ -38,7 +41,7 @@ from typedws.codes import (
     resolve_close_codes,
     truncate_reason,
 )
-from typedws.errors import ConfigurationError, InvalidMessage, InvalidState
+from typedws.errors import ConfigurationError, Disconnected, InvalidMessage, InvalidState
 
 if TYPE_CHECKING:
     from starlette.responses import Response
@@ -63,6 +66,9 @@ _CONNECTING = WebSocketState.CONNECTING
 _CONNECTED = WebSocketState.CONNECTED
 _DISCONNECTED = WebSocketState.DISCONNECTED
 
+_DISCONNECT_WAIT = 1.0
+"""How long a failed send waits for the server to report the peer's close code."""
+
 
 class SocketOptions(TypedDict, Generic[S], total=False):
     """The keyword options every ``WebSocket`` takes besides its value and message types."""
@@ -76,7 +82,7 @@ class SocketOptions(TypedDict, Generic[S], total=False):
     max_size: int | None
 
 
-class WebSocket(Generic[R, S]):
+class WebSocket(ConnectionAttributes, Generic[R, S]):
     """A WebSocket connection that receives values of type ``R`` and sends values of type ``S``.
 
     Build it from an ASGI ``scope, receive, send``, or from a Starlette (or FastAPI)
@@ -105,12 +111,16 @@ class WebSocket(Generic[R, S]):
     __slots__ = (
         "_bytes",
         "_caught_close_codes",
+        "_drain",
+        "_gone",
         "_invalid_reply",
         "_json",
         "_on_invalid",
+        "_pending",
         "_receive",
         "_receive_codec",
         "_receive_model",
+        "_receiving",
         "_send",
         "_send_codec",
         "_send_model",
@@ -203,15 +213,19 @@ class WebSocket(Generic[R, S]):
                     "give a Starlette WebSocket alone, or scope, receive, send"
                 )
             self.connection = scope
-            self._receive: Receive = scope.receive
-            self._send: Send = scope.send
+            # The ASGI callables themselves: this class keeps the connection's state.
+            self._receive: Receive = scope._receive  # pyright: ignore[reportPrivateUsage] - Starlette keeps no public name for them
+            self._send: Send = scope._send  # pyright: ignore[reportPrivateUsage] - as above
         else:
             if receive is None or send is None:
                 raise ConfigurationError("WebSocket(scope, receive, send) needs all three")
-            #: The Starlette ``WebSocket`` this one wraps: headers, URL, state and the rest.
             self.connection = StarletteWebSocket(scope, receive, send)
             self._receive = receive
             self._send = send
+        self._pending: deque[Message] = deque()
+        self._receiving = False
+        self._drain: asyncio.Task[None] | None = None
+        self._gone: tuple[int, str] | None = None
 
         if max_size is not None and (isinstance(max_size, bool) or max_size < 1):
             raise ConfigurationError(f"max_size must be a positive int or None, not {max_size!r}")
@@ -304,73 +318,6 @@ class WebSocket(Generic[R, S]):
         """The disconnect codes silenced: a frozenset, or the builtin ``all``."""
         return self._caught_close_codes
 
-    # The Starlette connection
-
-    @property
-    def scope(self) -> Scope:
-        """The ASGI scope."""
-        return self.connection.scope
-
-    @property
-    def app(self) -> Any:
-        """The ASGI app serving the connection."""
-        return self.connection.app
-
-    @property
-    def url(self) -> URL:
-        """The URL the client connected to."""
-        return self.connection.url
-
-    @property
-    def base_url(self) -> URL:
-        """The URL of the app's root."""
-        return self.connection.base_url
-
-    @property
-    def headers(self) -> Headers:
-        """The handshake request's headers."""
-        return self.connection.headers
-
-    @property
-    def query_params(self) -> QueryParams:
-        """The URL's query parameters."""
-        return self.connection.query_params
-
-    @property
-    def path_params(self) -> dict[str, Any]:
-        """The route's path parameters."""
-        return self.connection.path_params
-
-    @property
-    def cookies(self) -> dict[str, str]:
-        """The handshake request's cookies."""
-        return self.connection.cookies
-
-    @property
-    def client(self) -> Address | None:
-        """The client's host and port."""
-        return self.connection.client
-
-    @property
-    def state(self) -> State:
-        """Per-connection state, as in Starlette."""
-        return self.connection.state
-
-    @property
-    def session(self) -> dict[str, Any]:
-        """The session (needs Starlette's ``SessionMiddleware``)."""
-        return self.connection.session
-
-    @property
-    def client_state(self) -> WebSocketState:
-        """Where the client side of the connection is: connecting, connected, disconnected."""
-        return self.connection.client_state
-
-    @property
-    def application_state(self) -> WebSocketState:
-        """Where the app side of the connection is: connecting, connected, disconnected."""
-        return self.connection.application_state
-
     @property
     def closed(self) -> bool:
         """Whether the connection is over: closed by either side, or refused."""
@@ -394,7 +341,7 @@ class WebSocket(Generic[R, S]):
         if self.closed:
             raise InvalidState("cannot accept: the connection is closed")
         if connection.client_state is _CONNECTING:
-            message = await self._receive()
+            message = await self._next_message()
             if message["type"] != "websocket.connect":
                 self._unexpected(message)
             connection.client_state = _CONNECTED
@@ -406,19 +353,21 @@ class WebSocket(Generic[R, S]):
     async def close(self, code: int = CloseCode.NORMAL_CLOSURE, reason: str | None = None) -> None:
         """Close the connection with *code* and *reason* (cut to 123 bytes of UTF-8).
 
-        Before ``accept()`` this refuses the handshake: the client sees HTTP 403.
-        Raises ``InvalidState`` when the connection is already closed.
+        Before ``accept()`` this refuses the handshake: the client sees HTTP 403. Does
+        nothing once the peer has gone; raises ``InvalidState`` when already closed.
         """
         check_close_code(code)
+        if self._gone is not None:
+            return
         if self.closed:
             raise InvalidState("cannot close: the connection is already closed")
         reason = truncate_reason(reason or "")
+        # Closed from here on: sends still waiting for the transport end in InvalidState.
+        self.connection.application_state = _DISCONNECTED
         try:
             await self._send({"type": "websocket.close", "code": int(code), "reason": reason})
         except (OSError, WebSocketDisconnect):
-            self._disconnected()
-        finally:
-            self.connection.application_state = _DISCONNECTED
+            self.connection.client_state = _DISCONNECTED
 
     async def reject(self, reason: str | None = None) -> None:
         """Refuse the connection: HTTP 403 before ``accept()``, close code 1008 after."""
@@ -433,11 +382,7 @@ class WebSocket(Generic[R, S]):
         try:
             await self.close(code, reason)
         except (OSError, RuntimeError, WebSocketDisconnect):
-            self._disconnected()
-
-    def _disconnected(self) -> None:
-        self.connection.client_state = _DISCONNECTED
-        self.connection.application_state = _DISCONNECTED
+            self.connection.client_state = _DISCONNECTED
 
     async def __aenter__(self) -> Self:
         await self.accept()
@@ -454,26 +399,40 @@ class WebSocket(Generic[R, S]):
     async def finish(self, exc: BaseException | None = None) -> bool:
         """Close the connection as the end of a session that raised *exc* (or nothing).
 
-        Returns whether *exc* is handled: a clean end closes with 1000; a
-        ``WebSocketDisconnect`` or ``InvalidMessage`` is handled when its code is caught
-        (``caught_close_codes``); Starlette's ``WebSocketException`` closes with its
-        code and is handled; any other exception closes with 1011 and is not.
+        Returns whether *exc* is handled: a clean end closes with 1000; this connection's
+        own disconnect or ``InvalidMessage`` (see ``owns()``) is handled when its code is
+        caught (``caught_close_codes``); Starlette's ``WebSocketException`` closes with
+        its code and is handled; anything else, a disconnect of another connection
+        included, closes with 1011 and is not.
         """
         if exc is None:
             await self.ensure_closed()
             return True
-        if isinstance(exc, WebSocketDisconnect):
-            self._disconnected()
-            return self._catches(exc.code)
-        if isinstance(exc, InvalidMessage):
-            await self.ensure_closed(exc.close_code, exc.reason)
-            return self._catches(exc.close_code)
+        if self.owns(exc):
+            if isinstance(exc, InvalidMessage):
+                await self.ensure_closed(exc.close_code, exc.reason)
+                return self._catches(exc.close_code)
+            self.connection.client_state = _DISCONNECTED
+            return self._catches(cast(WebSocketDisconnect, exc).code)
         if isinstance(exc, WebSocketException):
             await self.ensure_closed(exc.code, exc.reason)
             return True
         if isinstance(exc, Exception):
             await self.ensure_closed(CloseCode.INTERNAL_ERROR)
         return False
+
+    def owns(self, exc: BaseException) -> bool:
+        """Whether *exc* is the end of this very connection.
+
+        That is an ``InvalidMessage``, or a ``Disconnected`` raised for this connection;
+        a plain ``WebSocketDisconnect`` counts only once this connection is over. A
+        disconnect raised by a send to another connection is not this one's end.
+        """
+        if isinstance(exc, Disconnected):
+            return exc.websocket.connection is self.connection
+        if isinstance(exc, WebSocketDisconnect):
+            return self.closed
+        return isinstance(exc, InvalidMessage)
 
     def _catches(self, code: int) -> bool:
         codes = self._caught_close_codes
@@ -492,7 +451,10 @@ class WebSocket(Generic[R, S]):
 
     async def receive_raw(self) -> Message:
         """Receive the next raw ASGI message."""
-        return await self._receive()
+        message = await self._next_message()
+        if message["type"] == "websocket.disconnect":
+            self._peer_left(message)
+        return message
 
     async def send_raw(self, message: Message) -> None:
         """Send a raw ASGI message."""
@@ -549,10 +511,10 @@ class WebSocket(Generic[R, S]):
         self.connection.application_state = _DISCONNECTED
 
     async def _receive_with(self, codec: Codec[T]) -> T:
-        if self.connection.application_state is not _CONNECTED:
+        if self.connection.application_state is not _CONNECTED and not self._pending:
             raise self._not_open("receive")
         while True:
-            message = await self._receive()
+            message = await self._next_message()
             if message["type"] != "websocket.receive":
                 self._unexpected(message)
             try:
@@ -560,15 +522,46 @@ class WebSocket(Generic[R, S]):
             except InvalidMessage as exc:
                 await self._handle_invalid(exc)
 
-    def _not_open(self, action: str) -> InvalidState:
+    async def _next_message(self) -> Message:
+        """The next ASGI message: first those a failed send read ahead, then the server's."""
+        if self._drain is not None:
+            await asyncio.shield(self._drain)
+        if self._pending:
+            return self._pending.popleft()
+        if self._gone is not None:
+            code, reason = self._gone
+            return {"type": "websocket.disconnect", "code": code, "reason": reason}
+        self._receiving = True
+        try:
+            return await self._receive()
+        finally:
+            self._receiving = False
+
+    def _not_open(self, action: str) -> Exception:
+        if self._gone is not None:
+            return self._disconnect()
         why = "the connection is closed" if self.closed else "accept() it first"
         return InvalidState(f"cannot {action}: {why}")
 
     def _unexpected(self, message: Message) -> NoReturn:
         if message["type"] == "websocket.disconnect":
-            self._disconnected()
-            raise WebSocketDisconnect(message.get("code", 1005), message.get("reason"))
+            self._peer_left(message)
+            raise self._disconnect()
         raise InvalidState(f"unexpected ASGI message {message['type']!r}")
+
+    def _peer_left(self, message: Message) -> None:
+        """Take note of the server's ``websocket.disconnect`` *message*: the peer is gone."""
+        if self._gone is None:
+            self._gone = (
+                message.get("code", CloseCode.NO_STATUS_RCVD),
+                message.get("reason") or "",
+            )
+        self.connection.client_state = _DISCONNECTED
+        self.connection.application_state = _DISCONNECTED
+
+    def _disconnect(self) -> Disconnected:
+        code, reason = self._gone or (CloseCode.ABNORMAL_CLOSURE, "")
+        return Disconnected(code, reason, websocket=self)
 
     async def _handle_invalid(self, exc: InvalidMessage) -> None:
         if self._on_invalid == "reply":
@@ -576,6 +569,14 @@ class WebSocket(Generic[R, S]):
             await self.send(self._invalid_reply(exc))
             return
         if self._on_invalid == "close":
+            logger.info(
+                "closed a connection to %s from %s with %d: %s (%s)",
+                _endpoint_name(self.scope),
+                _address(self.client),
+                exc.close_code,
+                exc.reason,
+                exc.kind,
+            )
             await self.ensure_closed(exc.close_code, exc.reason)
         raise exc
 
@@ -584,9 +585,47 @@ class WebSocket(Generic[R, S]):
             raise self._not_open("send")
         try:
             await self._send(message)
-        except OSError:
-            self._disconnected()
-            raise WebSocketDisconnect(CloseCode.ABNORMAL_CLOSURE) from None
+        except (OSError, RuntimeError):
+            if self._gone is None and self.application_state is _DISCONNECTED:
+                # The app closed the connection while this send waited for the transport.
+                raise InvalidState("cannot send: the connection is closed") from None
+            await self._learn_disconnect()
+            raise self._disconnect() from None
+
+    async def _learn_disconnect(self) -> None:
+        """After a send failed: read the server's messages up to its ``websocket.disconnect``.
+
+        Messages read ahead are kept for this connection's own receives, in order. Waits
+        while this connection's own task is receiving, as it is about to see the same.
+        """
+        if self._drain is None:
+            self._drain = asyncio.ensure_future(self._read_to_disconnect())
+        await asyncio.shield(self._drain)
+
+    async def _read_to_disconnect(self) -> None:
+        try:
+            await asyncio.wait_for(self._read_ahead(), _DISCONNECT_WAIT)
+        except asyncio.TimeoutError:
+            pass
+        finally:
+            if self._gone is None:
+                self._gone = (CloseCode.ABNORMAL_CLOSURE, "")
+            self.connection.client_state = _DISCONNECTED
+            self.connection.application_state = _DISCONNECTED
+
+    async def _read_ahead(self) -> None:
+        while self._gone is None:
+            if self._receiving:
+                await asyncio.sleep(0)
+                continue
+            self._receiving = True
+            try:
+                message = await self._receive()
+            finally:
+                self._receiving = False
+            self._pending.append(message)
+            if message["type"] == "websocket.disconnect":
+                self._peer_left(message)
 
 
 def _model_codec(
@@ -601,3 +640,11 @@ def _needs_model(codec: ModelCodec[T] | None, direction: str) -> ModelCodec[T]:
     if codec is None:
         raise ConfigurationError(f"{direction}_model() needs model= or {direction}_model=")
     return codec
+
+
+def _endpoint_name(scope: Scope) -> str:
+    return str(getattr(scope.get("endpoint"), "__name__", "an ASGI app"))
+
+
+def _address(client: Address | None) -> str:
+    return "an unknown client" if client is None else f"{client.host}:{client.port}"
