@@ -21,10 +21,11 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from pydantic_core import core_schema
 from starlette.routing import BaseRoute, Mount
+from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
 
 from typedws._json import as_dict, as_list, objects
 from typedws.errors import ConfigurationError
-from typedws.routing import WebSocketRoute
+from typedws.routing import HandlerApp
 
 __all__ = [
     "ASYNCAPI_FILE",
@@ -59,11 +60,11 @@ _FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
 
 @dataclass(frozen=True)
 class TypedRoute:
-    """A typedws route as the schema sees it: its name, full path and route."""
+    """A typedws route as the schema sees it: its name, full path and typed app."""
 
     name: str
     path: str
-    route: WebSocketRoute
+    app: HandlerApp
 
     @property
     def address(self) -> str:
@@ -72,14 +73,14 @@ class TypedRoute:
 
     def adapter(self, direction: Direction) -> TypeAdapter[Any] | None:
         """The adapter of *direction*'s messages, when that direction carries models."""
-        route = self.route
+        app = self.app
         if direction == "client":
-            return route.receive_adapter if route.receive_type == "model" else None
-        return route.send_adapter if route.send_type == "model" else None
+            return app.receive_adapter if app.receive_type == "model" else None
+        return app.send_adapter if app.send_type == "model" else None
 
     def frame_schema(self, direction: Direction) -> dict[str, Any]:
         """The schema of *direction*'s frames when it carries no models."""
-        value_type = self.route.receive_type if direction == "client" else self.route.send_type
+        value_type = self.app.receive_type if direction == "client" else self.app.send_type
         return {"title": self.title(direction), **_FRAME_SCHEMAS[value_type]}
 
     def title(self, direction: Direction) -> str:
@@ -116,10 +117,29 @@ def _routes_of(app: Any) -> list[BaseRoute]:
 
 def _walk(routes: Iterable[BaseRoute], prefix: str) -> Iterator[TypedRoute]:
     for route in routes:
-        if isinstance(route, WebSocketRoute):
-            yield TypedRoute(route.name, prefix + route.path, route)
+        endpoint = getattr(route, "endpoint", None)
+        if isinstance(route, StarletteWebSocketRoute) and isinstance(endpoint, HandlerApp):
+            yield TypedRoute(route.name, prefix + route.path, endpoint)
         elif isinstance(route, Mount):
             yield from _walk(route.routes, prefix + route.path)
+        else:
+            yield from _walk(_included_routes(route), prefix)
+
+
+def _included_routes(route: BaseRoute) -> list[BaseRoute]:
+    """The routes of a router that FastAPI includes lazily, at their full paths.
+
+    Newer FastAPI releases keep ``include_router``'s routes behind one route that builds
+    them on demand; older ones copy them into the app's routes, which are read as they are.
+    """
+    candidates = getattr(route, "effective_candidates", None)
+    if not callable(candidates):
+        return []
+    found: list[BaseRoute] = []
+    for candidate in cast(Iterable[Any], candidates()):
+        built = getattr(candidate, "starlette_route", None)
+        found.append(cast(BaseRoute, candidate if built is None else built))
+    return found
 
 
 class _Generator(GenerateJsonSchema):
