@@ -159,6 +159,24 @@ def test_invalid_message_closes_quietly(url: str, caplog: pytest.LogCaptureFixtu
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+def test_invalid_message_close_is_logged_at_info(
+    url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each close for invalid input is one INFO line: handler, client, code, reason, kind;
+    never the input itself."""
+    with caplog.at_level(logging.INFO, logger="typedws"), connect(url + "/model") as client:
+        local_port = client.socket.getsockname()[1]
+        client.send('{"type":"ping","seq":"MARKER-in-a-value"}')
+        code, _ = close_of(client)
+    lines = [r.getMessage() for r in caplog.records if r.name == "typedws"]
+    assert len(lines) == 1, lines
+    assert [r.levelno for r in caplog.records if r.name == "typedws"] == [logging.INFO]
+    assert lines[0].startswith(f"closed a connection to echo from 127.0.0.1:{local_port}")
+    assert f"with {code}: invalid message: seq:" in lines[0]
+    assert lines[0].endswith("(validation)")
+    assert "MARKER" not in lines[0]
+
+
 def test_route_middleware(url: str) -> None:
     """A route's own middleware wraps the typed session."""
     with connect(url + "/tagged") as client:
