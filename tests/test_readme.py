@@ -46,3 +46,16 @@ def test_reply_policy_example() -> None:
         }
         client.send('{"type": "say", "text": "ok"}')
         assert json.loads(client.recv(timeout=10)) == {"name": "you", "text": "ok"}
+
+
+def test_sending_to_many_example() -> None:
+    """The sending-to-many example reaches every member, and the others go on once one left."""
+    app = Starlette(routes=[run_examples()["room"]])
+    with run_server(app) as base, connect(base + "/room") as a, connect(base + "/room") as b:
+        with connect(base + "/room") as c:
+            c.send('{"type": "say", "text": "c is here"}')
+            for client in (a, b, c):
+                assert json.loads(client.recv(timeout=10))["text"] == "c is here"
+        b.send('{"type": "say", "text": "after c left"}')
+        for client in (a, b):
+            assert json.loads(client.recv(timeout=10))["text"] == "after c left"
