@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from starlette.applications import Starlette
+from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
+from starlette.websockets import WebSocket as StarletteWebSocket
 from starlette.websockets import WebSocketDisconnect
 from websockets.frames import Close, Frame, Opcode
 from websockets.sync.client import ClientConnection
@@ -106,7 +108,14 @@ async def flood(ws: WebSocket[str, str]) -> None:
         outcomes.put(("flood", "done"))
 
 
-app = Starlette(routes=[room, flood])
+async def plain(websocket: StarletteWebSocket) -> None:
+    """Like ``room``'s ``shout``, in ``async with`` around Starlette's WebSocket."""
+    async with WebSocket(websocket) as ws:
+        async for text in ws:
+            await members[text].send("from plain")
+
+
+app = Starlette(routes=[room, flood, StarletteWebSocketRoute("/plain", plain)])
 
 
 @pytest.fixture(scope="module", params=WS_IMPLEMENTATIONS)
@@ -194,6 +203,20 @@ def test_an_uncaught_failed_send_to_another_connection_closes_the_sender_with_10
             a.send("shout b")
             assert close_of(a) == (1011, "")
         assert any("room raised" in r.getMessage() for r in caplog.records)
+        with connect(f"{url}/room/c") as c:
+            c.send("wake b")
+            assert c.recv(timeout=10) == "woke b"
+            assert outcome() == ("b woke", ("disconnected", 1000))
+
+
+def test_async_with_takes_another_connection_s_disconnect_for_an_error(url: str) -> None:
+    """``async with ws`` closes its own connection with 1011 when a send to another
+    connection raises, and lets the exception out."""
+    with napping(url, "b") as b:
+        b.close()
+        with connect(f"{url}/plain") as a:
+            a.send("b")
+            assert close_of(a) == (1011, "")
         with connect(f"{url}/room/c") as c:
             c.send("wake b")
             assert c.recv(timeout=10) == "woke b"
