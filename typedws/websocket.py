@@ -7,9 +7,7 @@ same state; messages go to the ASGI callables directly, with one state check eac
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import deque
 from collections.abc import Callable, Collection, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, TypeVar, cast, overload
@@ -20,28 +18,21 @@ from starlette.exceptions import WebSocketException
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket as StarletteWebSocket
 from starlette.websockets import WebSocketDisconnect, WebSocketState
-from typing_extensions import Self, TypedDict, Unpack
+from typing_extensions import Self, Unpack
 
 from typedws._attributes import ConnectionAttributes
-from typedws.codec import (
-    VALUE_TYPES,
-    BytesCodec,
-    Codec,
-    JSONCodec,
-    Message,
-    ModelCodec,
-    TextCodec,
-    ValueType,
-    adapter_for,
-)
-from typedws.codes import (
-    CloseCode,
-    FailureKind,
-    check_close_code,
-    resolve_close_codes,
-    truncate_reason,
-)
+from typedws._incoming import IncomingMessages
+from typedws.codec import Codec, Message, ModelCodec, ValueType
+from typedws.codes import CloseCode, check_close_code, truncate_reason
 from typedws.errors import ConfigurationError, Disconnected, InvalidMessage, InvalidState
+from typedws.options import (
+    CaughtCloseCodes,
+    OnInvalid,
+    SocketOptions,
+    build_codecs,
+    check_policy,
+    resolve_caught_close_codes,
+)
 
 if TYPE_CHECKING:
     from starlette.responses import Response
@@ -56,33 +47,12 @@ S = TypeVar("S")
 RM = TypeVar("RM")
 SM = TypeVar("SM")
 
-OnInvalid = Literal["close", "raise", "reply"]
-"""What a receive does with a message that does not fit: see ``WebSocket``."""
-
-CaughtCloseCodes = Collection[int] | Callable[[Iterable[object]], bool]
-"""A collection of close codes, or the builtin ``all`` for every code."""
-
 _CONNECTING = WebSocketState.CONNECTING
 _CONNECTED = WebSocketState.CONNECTED
 _DISCONNECTED = WebSocketState.DISCONNECTED
 
-_DISCONNECT_WAIT = 1.0
-"""How long a failed send waits for the server to report the peer's close code."""
 
-
-class SocketOptions(TypedDict, Generic[S], total=False):
-    """The keyword options every ``WebSocket`` takes besides its value and message types."""
-
-    catch_disconnect: bool
-    caught_close_codes: CaughtCloseCodes | None
-    auto_accept: bool
-    on_invalid: OnInvalid
-    invalid_reply: Callable[[InvalidMessage], S] | None
-    close_codes: Mapping[str, int] | None
-    max_size: int | None
-
-
-class WebSocket(ConnectionAttributes, Generic[R, S]):
+class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
     """A WebSocket connection that receives values of type ``R`` and sends values of type ``S``.
 
     Build it from an ASGI ``scope, receive, send``, or from a Starlette (or FastAPI)
@@ -111,16 +81,12 @@ class WebSocket(ConnectionAttributes, Generic[R, S]):
     __slots__ = (
         "_bytes",
         "_caught_close_codes",
-        "_drain",
-        "_gone",
         "_invalid_reply",
         "_json",
         "_on_invalid",
-        "_pending",
         "_receive",
         "_receive_codec",
         "_receive_model",
-        "_receiving",
         "_send",
         "_send_codec",
         "_send_model",
@@ -222,68 +188,31 @@ class WebSocket(ConnectionAttributes, Generic[R, S]):
             self.connection = StarletteWebSocket(scope, receive, send)
             self._receive = receive
             self._send = send
-        self._pending: deque[Message] = deque()
-        self._receiving = False
-        self._drain: asyncio.Task[None] | None = None
-        self._gone: tuple[int, str] | None = None
+        self._start_incoming()
 
-        if max_size is not None and (isinstance(max_size, bool) or max_size < 1):
-            raise ConfigurationError(f"max_size must be a positive int or None, not {max_size!r}")
-        if on_invalid not in ("close", "raise", "reply"):
-            raise ConfigurationError(
-                f"unknown on_invalid {on_invalid!r}: use 'close', 'raise' or 'reply'"
-            )
-        if on_invalid == "reply" and invalid_reply is None:
-            raise ConfigurationError("on_invalid='reply' needs invalid_reply=")
-        try:
-            table = resolve_close_codes(close_codes)
-        except (TypeError, ValueError) as exc:
-            raise ConfigurationError(f"close_codes: {exc}") from None
-
-        receive_model = model if receive_model is None else receive_model
-        send_model = model if send_model is None else send_model
-        self._receive_model = _model_codec(receive_model, max_size, table)
-        self._send_model = _model_codec(send_model, max_size, table)
-        self._text = TextCodec(max_size=max_size, close_codes=table)
-        self._bytes = BytesCodec(max_size=max_size, close_codes=table)
-        self._json = JSONCodec(max_size=max_size, close_codes=table)
-        self._receive_codec = self._codec(
-            value_type or receive_type, self._receive_model, "receive"
+        check_policy(on_invalid, invalid_reply)
+        codecs = build_codecs(
+            value_type=value_type,
+            receive_type=receive_type,
+            send_type=send_type,
+            model=model,
+            receive_model=receive_model,
+            send_model=send_model,
+            max_size=max_size,
+            close_codes=close_codes,
         )
-        self._send_codec = self._codec(value_type or send_type, self._send_model, "send")
-
-        self._caught_close_codes: CaughtCloseCodes
-        if caught_close_codes is None:
-            self._caught_close_codes = all if catch_disconnect else frozenset()
-        elif caught_close_codes is all:
-            self._caught_close_codes = all
-        elif callable(caught_close_codes):
-            raise ConfigurationError("caught_close_codes takes a collection of codes, or all")
-        else:
-            self._caught_close_codes = frozenset(caught_close_codes)
+        self._text = codecs.text
+        self._bytes = codecs.bytes
+        self._json = codecs.json
+        self._receive_model = codecs.receive_model
+        self._send_model = codecs.send_model
+        self._receive_codec = codecs.receive
+        self._send_codec = codecs.send
+        self._caught_close_codes = resolve_caught_close_codes(catch_disconnect, caught_close_codes)
         self._on_invalid = on_invalid
         self._invalid_reply = invalid_reply
         #: Whether a route accepts the connection before calling its handler.
         self.auto_accept = auto_accept
-
-    def _codec(
-        self, value_type: ValueType | None, model: ModelCodec[Any] | None, direction: str
-    ) -> Codec[Any]:
-        chosen = value_type or ("model" if model is not None else "text")
-        codecs: dict[str, Codec[Any] | None] = {
-            "text": self._text,
-            "bytes": self._bytes,
-            "json": self._json,
-            "model": model,
-        }
-        if chosen not in codecs:
-            raise ConfigurationError(
-                f"unknown {direction} type {chosen!r}: use one of {', '.join(VALUE_TYPES)}"
-            )
-        codec = codecs[chosen]
-        if codec is None:
-            raise ConfigurationError(f"{direction} type 'model' needs model= or {direction}_model=")
-        return codec
 
     # Configuration
 
@@ -522,21 +451,6 @@ class WebSocket(ConnectionAttributes, Generic[R, S]):
             except InvalidMessage as exc:
                 await self._handle_invalid(exc)
 
-    async def _next_message(self) -> Message:
-        """The next ASGI message: first those a failed send read ahead, then the server's."""
-        if self._drain is not None:
-            await asyncio.shield(self._drain)
-        if self._pending:
-            return self._pending.popleft()
-        if self._gone is not None:
-            code, reason = self._gone
-            return {"type": "websocket.disconnect", "code": code, "reason": reason}
-        self._receiving = True
-        try:
-            return await self._receive()
-        finally:
-            self._receiving = False
-
     def _not_open(self, action: str) -> Exception:
         if self._gone is not None:
             return self._disconnect()
@@ -548,20 +462,6 @@ class WebSocket(ConnectionAttributes, Generic[R, S]):
             self._peer_left(message)
             raise self._disconnect()
         raise InvalidState(f"unexpected ASGI message {message['type']!r}")
-
-    def _peer_left(self, message: Message) -> None:
-        """Take note of the server's ``websocket.disconnect`` *message*: the peer is gone."""
-        if self._gone is None:
-            self._gone = (
-                message.get("code", CloseCode.NO_STATUS_RCVD),
-                message.get("reason") or "",
-            )
-        self.connection.client_state = _DISCONNECTED
-        self.connection.application_state = _DISCONNECTED
-
-    def _disconnect(self) -> Disconnected:
-        code, reason = self._gone or (CloseCode.ABNORMAL_CLOSURE, "")
-        return Disconnected(code, reason, websocket=self)
 
     async def _handle_invalid(self, exc: InvalidMessage) -> None:
         if self._on_invalid == "reply":
@@ -591,49 +491,6 @@ class WebSocket(ConnectionAttributes, Generic[R, S]):
                 raise InvalidState("cannot send: the connection is closed") from None
             await self._learn_disconnect()
             raise self._disconnect() from None
-
-    async def _learn_disconnect(self) -> None:
-        """After a send failed: read the server's messages up to its ``websocket.disconnect``.
-
-        Messages read ahead are kept for this connection's own receives, in order. Waits
-        while this connection's own task is receiving, as it is about to see the same.
-        """
-        if self._drain is None:
-            self._drain = asyncio.ensure_future(self._read_to_disconnect())
-        await asyncio.shield(self._drain)
-
-    async def _read_to_disconnect(self) -> None:
-        try:
-            await asyncio.wait_for(self._read_ahead(), _DISCONNECT_WAIT)
-        except asyncio.TimeoutError:
-            pass
-        finally:
-            if self._gone is None:
-                self._gone = (CloseCode.ABNORMAL_CLOSURE, "")
-            self.connection.client_state = _DISCONNECTED
-            self.connection.application_state = _DISCONNECTED
-
-    async def _read_ahead(self) -> None:
-        while self._gone is None:
-            if self._receiving:
-                await asyncio.sleep(0)
-                continue
-            self._receiving = True
-            try:
-                message = await self._receive()
-            finally:
-                self._receiving = False
-            self._pending.append(message)
-            if message["type"] == "websocket.disconnect":
-                self._peer_left(message)
-
-
-def _model_codec(
-    message_type: Any, max_size: int | None, table: Mapping[FailureKind, int]
-) -> ModelCodec[Any] | None:
-    if message_type is None:
-        return None
-    return ModelCodec(adapter_for(message_type), max_size=max_size, close_codes=table)
 
 
 def _needs_model(codec: ModelCodec[T] | None, direction: str) -> ModelCodec[T]:
