@@ -1,13 +1,19 @@
 from __future__ import annotations
 
-from typing import Any
+import json
+import re
+from typing import Any, cast, get_args
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic_core import ErrorDetails, PydanticKnownError
+from pydantic_core.core_schema import ErrorType
 
+from tests.marked import MARK, PAYLOADS, Marked, assert_no_input, profile
 from tests.messages import Event, Ping, Post, events
+from typedws._redact import INPUT_CONTEXT, SCHEMA_CONTEXT, parser_error, redact
 from typedws.codec import BytesCodec, JSONCodec, ModelCodec, TextCodec, adapter_for
 from typedws.codes import MAX_REASON_BYTES
 from typedws.errors import ConfigurationError, InvalidMessage, InvalidOutgoingMessage
@@ -239,3 +245,250 @@ def test_undefined_forward_reference_is_a_configuration_error() -> None:
 
     with pytest.raises(ConfigurationError, match="not a message type"):
         adapter_for(Node)
+
+
+# No client input in reasons or errors
+
+marked_codec: ModelCodec[Any] = ModelCodec(adapter_for(Marked))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_no_client_input_in_reason_or_errors(payload: str) -> None:
+    """Neither the reason, str(error) nor any of the errors quotes the client's input."""
+    error = decode_error(marked_codec, text(payload))
+    assert error.kind == "validation"
+    assert_no_input(error.reason, str(error), repr(error.errors))
+
+
+marked_keys = st.sampled_from(
+    ["kind", "id", "code", "email", "shout", "color", "nick", "scores", "slots", MARK]
+)
+marked_values = st.recursive(
+    st.sampled_from(["profile", "leave", MARK, MARK + "!", None, 1, 2.5]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(marked_keys, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(marked_values)
+def test_no_client_input_in_any_failure(value: Any) -> None:
+    """Whatever shape of JSON carries the marker, no failure repeats it."""
+    try:
+        marked_codec.decode(text(json.dumps(value)))
+    except InvalidMessage as error:
+        assert_no_input(error.reason, str(error), repr(error.errors))
+
+
+def test_errors_mask_client_made_locations() -> None:
+    """Extra keys and dict keys show as * in every error's loc, as in the reason."""
+    error = decode_error(
+        marked_codec, text(profile(**{MARK: 1}, scores={MARK: "x"}, slots={MARK: "x"}))
+    )
+    assert [e["loc"] for e in error.errors] == [
+        ("profile", "scores", "*"),
+        ("profile", "slots", "*", "[key]"),
+        ("profile", "*"),
+    ]
+    assert error.reason == "invalid message: profile.scores.*: " + error.errors[0]["msg"]
+
+
+def test_messages_quoting_input_are_cut_before_the_quote() -> None:
+    """A message that quotes input keeps pydantic's words up to the quote, and no input context."""
+    error = decode_error(marked_codec, text(profile(id=MARK)))
+    assert error.reason == "invalid message: profile.id: Input should be a valid UUID"
+    assert error.errors[0]["msg"] == "Input should be a valid UUID"
+    assert "ctx" not in error.errors[0]
+
+
+def test_unknown_tag_names_the_expected_tags() -> None:
+    """An unknown tag's error keeps the discriminator and the expected tags, not the tag."""
+    [tag] = decode_error(marked_codec, text(json.dumps({"kind": MARK}))).errors
+    assert tag["msg"] == "Input tag does not match any of the expected tags: 'profile', 'leave'"
+    assert tag.get("ctx") == {"discriminator": "'kind'", "expected_tags": "'profile', 'leave'"}
+
+
+def test_pydantic_wording_for_json_is_kept() -> None:
+    """pydantic's own words in place of a standard message (a union given no object) stay."""
+    error = decode_error(marked_codec, text(json.dumps(MARK)))
+    assert error.reason == "invalid message: Input should be an object"
+
+
+def test_schema_context_is_kept() -> None:
+    """Messages and context made only of the schema's words stay as pydantic wrote them."""
+    [error] = decode_error(marked_codec, text(profile(nick=MARK))).errors
+    assert error["msg"] == "String should have at most 4 characters"
+    assert error.get("ctx") == {"max_length": 4}
+
+
+@pytest.mark.parametrize(
+    ("field", "msg"),
+    [
+        ("code", "Value error"),
+        ("shout", "Assertion failed"),
+        ("color", "color"),
+        ("email", "value is not a valid email address"),
+    ],
+)
+def test_validator_messages_are_hidden_by_default(field: str, msg: str) -> None:
+    """An app validator's error shows its type only; an EmailStr-style one its fixed words."""
+    [error] = decode_error(marked_codec, text(profile(**{field: MARK + "!"}))).errors
+    assert error["msg"] == msg
+    assert "ctx" not in error
+
+
+def test_show_validator_messages_shows_the_apps_own_message() -> None:
+    """show_validator_messages=True shows what the app's validators wrote, as they wrote it."""
+    codec = ModelCodec(adapter_for(Marked), show_validator_messages=True)
+    error = decode_error(codec, text(profile(code="ab!")))
+    assert (
+        error.reason == "invalid message: profile.code: Value error, code 'ab!' is not alphanumeric"
+    )
+    assert decode_error(codec, text(profile(color="x"))).errors[0]["msg"] == "x is not a hex color"
+
+
+def test_show_validator_messages_keeps_pydantic_messages_cut() -> None:
+    """Messages pydantic writes (UUID, EmailStr's form) stay cut when validator messages show."""
+    codec = ModelCodec(adapter_for(Marked), show_validator_messages=True)
+    error = decode_error(codec, text(profile(id=MARK, email=MARK)))
+    assert_no_input(error.reason, repr(error.errors))
+
+
+def known_error(error_type: str) -> PydanticKnownError:
+    """pydantic's error of *error_type*, with the marker in each input-made context value."""
+    context: dict[str, Any] = {}
+    for _ in range(10):
+        try:
+            return PydanticKnownError(cast(ErrorType, error_type), context or None)
+        except TypeError as exc:  # "'key' required in context" or "... must be a usize"
+            problem = str(exc)
+        found = re.search(r"'(\w+)'", problem)
+        assert found is not None, problem
+        key, number = found.group(1), "must be" in problem
+        schema = key in SCHEMA_CONTEXT
+        context[key] = (4 if schema else 987654321) if number else ("Ab" if schema else MARK)
+    raise AssertionError(f"no context found for {error_type}")
+
+
+def as_error(known: PydanticKnownError) -> ErrorDetails:
+    """The error pydantic reports for *known*, without its input."""
+    error = {"type": known.type, "loc": (), "msg": known.message()}
+    return cast(ErrorDetails, {**error, "ctx": known.context} if known.context else error)
+
+
+KNOWN_TYPES = get_args(ErrorType)
+
+
+@pytest.mark.parametrize("error_type", KNOWN_TYPES)
+def test_no_known_error_type_quotes_input(error_type: str) -> None:
+    """For each of pydantic's error types, input-made context reaches neither msg nor ctx."""
+    known = known_error(error_type)
+    [error] = redact([as_error(known)], frozenset())
+    assert_no_input(repr(error))
+    assert "987654321" not in repr(error)
+    if error["msg"] != known.message():  # cut: nothing left dangling
+        assert re.fullmatch(r"[A-Z].*\w", error["msg"]), error["msg"]
+
+
+@pytest.mark.parametrize("error_type", KNOWN_TYPES)
+def test_schema_made_messages_are_kept_whole(error_type: str) -> None:
+    """A message whose placeholders are all schema-made is pydantic's own, unchanged."""
+    known = known_error(error_type)
+    placeholders = set(re.findall(r"\{(\w+)\}", known.message_template))
+    if placeholders <= SCHEMA_CONTEXT and error_type not in ("value_error", "assertion_error"):
+        [error] = redact([as_error(known)], frozenset())
+        assert error["msg"] == known.message()
+
+
+def test_every_placeholder_is_classified() -> None:
+    """Each placeholder of pydantic's messages is known as schema-made or input-made."""
+    placeholders = {
+        name
+        for error_type in KNOWN_TYPES
+        for name in re.findall(r"\{(\w+)\}", known_error(error_type).message_template)
+    }
+    assert placeholders <= SCHEMA_CONTEXT | INPUT_CONTEXT
+    assert not SCHEMA_CONTEXT & INPUT_CONTEXT
+
+
+def test_parser_diagnostics_are_kept_only_when_they_quote_nothing() -> None:
+    """The JSON parser's fixed diagnostics show in the reason; one naming a key does not."""
+    error = decode_error(marked_codec, text("{"))
+    assert (
+        error.reason == "invalid message: not JSON: EOF while parsing an object at line 1 column 1"
+    )
+    assert parser_error('Detected duplicate key "ZZMARKZZ" at line 1 column 9') is None
+
+
+# The json value type: what decodes can be sent back
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "1e400",
+        "-1e400",
+        "[1e400]",
+        '{"a": 1e400}',
+        "1.5E+400",
+        "1" + "0" * 400 + ".0",
+        "1" + "0" * 250 + "e99",
+        '{"pad": "' + "x" * 300 + '", "n": [-1E+400]}',
+    ],
+)
+def test_json_refuses_numbers_out_of_range(payload: str) -> None:
+    """A number too large for a float is a json failure (1007), as too long an integer is."""
+    error = decode_error(JSONCodec(), text(payload))
+    assert error.kind == "json"
+    assert error.close_code == 1007
+    assert error.reason == "invalid message: not JSON: number out of range"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "1e-400",
+        "1e308",
+        "-1.7976931348623157e308",
+        "1" + "0" * 400,
+        '"1e400"',
+        "0." + "0" * 400 + "1",
+        "[" + "1e99," * 100 + "1E-400]",
+    ],
+)
+def test_json_takes_large_finite_numbers(payload: str) -> None:
+    """Numbers that fit (tiny, large, long integers, or 1e400 in a string) decode and encode."""
+    codec = JSONCodec()
+    value = codec.decode(text(payload))
+    assert codec.decode(text(codec.encode(value)["text"])) == value
+
+
+number_literals = st.builds(
+    lambda digits, fraction, exponent: digits + fraction + exponent,
+    st.from_regex(r"\A-?(0|[1-9][0-9]{0,320})\Z"),
+    st.sampled_from(["", ".0", ".5"]),
+    st.sampled_from(["", "e99", "E+99", "e-99"]) | st.integers(-999, 999).map("e{}".format),
+)
+
+
+@given(number_literals)
+def test_json_numbers_decode_only_when_they_encode(literal: str) -> None:
+    """Any JSON number decodes into a value that encodes back, or is a json failure."""
+    codec = JSONCodec()
+    try:
+        value = codec.decode(text(f"[{literal}]"))
+    except InvalidMessage as error:
+        value = error
+    if isinstance(value, InvalidMessage):
+        assert value.kind == "json"
+    else:
+        codec.encode(value)  # raises InvalidOutgoingMessage when it cannot be sent back
+
+
+def test_messages_set_in_place_of_standard_ones_are_the_apps() -> None:
+    """A message set in place of a type's standard one shows only with the opt-in."""
+    details = {"type": "string_too_short", "loc": (), "msg": f"{MARK} is short"}
+    error = cast(ErrorDetails, {**details, "ctx": {"min_length": 3}})
+    [hidden] = redact([error], frozenset())
+    assert hidden["msg"] == "String should have at least 3 characters"
+    [shown] = redact([error], frozenset(), show_validator_messages=True)
+    assert shown["msg"] == f"{MARK} is short"

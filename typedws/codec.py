@@ -11,13 +11,16 @@ from __future__ import annotations
 import abc
 import functools
 import json
+import math
+import re
 from collections.abc import Hashable, Mapping, MutableMapping
 from typing import Any, ClassVar, Generic, Literal, TypeVar, cast, get_args
 
 from pydantic import PydanticUndefinedAnnotation, PydanticUserError, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails, PydanticSerializationError, from_json
 
-from typedws._json import as_dict, as_list, objects
+from typedws._json import as_dict, as_list
+from typedws._redact import parser_error, redact, schema_names
 from typedws.codes import DEFAULT_CLOSE_CODES, FailureKind, truncate_reason
 from typedws.errors import ConfigurationError, InvalidMessage, InvalidOutgoingMessage
 
@@ -44,6 +47,15 @@ ValueType = Literal["text", "bytes", "json", "model"]
 VALUE_TYPES: tuple[ValueType, ...] = get_args(ValueType)
 
 _JSON_ERROR_TYPES = frozenset({"json_invalid", "string_unicode"})
+
+# A JSON number can pass the largest float (about 1.8e308) only with an exponent of 3 digits
+# or more, or with 210 digits or more before its point (an exponent of 2 digits adds 99).
+_LONG_RUN = 210
+_EXPONENT = re.compile(r"e[+-]?[0-9]{3}")
+_UPPER_EXPONENT = re.compile(r"E[+-]?[0-9]{3}")
+_NUMBER_SHAPE = bytes.maketrans(b"0123456789E-", b"0000000000e+")
+"""A ``bytes.translate`` table mapping numbers to their shape: digits to ``0``, ``E`` to
+``e``, ``-`` to ``+``."""
 
 
 class Codec(abc.ABC, Generic[T]):
@@ -130,9 +142,13 @@ class JSONCodec(Codec[Any]):
     def decode(self, message: Message, /) -> Any:
         payload = self._payload(message)
         try:
-            return from_json(payload, allow_inf_nan=False)
+            value = from_json(payload, allow_inf_nan=False)
         except ValueError as exc:
-            raise self.invalid("json", f"not JSON: {exc}") from None
+            raise self.invalid("json", _not_json(str(exc))) from None
+        # The parser turns 1e400 into infinity, which no JSON can carry back.
+        if _may_overflow(payload) and _has_infinity(value):
+            raise self.invalid("json", "not JSON: number out of range")
+        return value
 
     def encode(self, value: Any, /) -> Message:
         try:
@@ -149,6 +165,12 @@ class ModelCodec(Codec[T]):
     adapter's ``dump_json``, by alias, refusing any value that is not of the type.
     Floats follow pydantic's JSON parser, which takes ``NaN`` and ``Infinity`` unless
     the model sets ``allow_inf_nan=False``.
+
+    An ``InvalidMessage``'s reason and errors never quote the client's input (see
+    ``typedws._redact``). Messages written by the app's validators (``value_error``,
+    ``assertion_error``, its own error types) show as their type only, unless
+    ``show_validator_messages`` is true: then they show as the validators wrote them,
+    with their ``ctx``.
     """
 
     value_type = "model"
@@ -159,9 +181,11 @@ class ModelCodec(Codec[T]):
         *,
         max_size: int | None = None,
         close_codes: Mapping[FailureKind, int] = DEFAULT_CLOSE_CODES,
+        show_validator_messages: bool = False,
     ) -> None:
         super().__init__(max_size=max_size, close_codes=close_codes)
         self.adapter = adapter
+        self.show_validator_messages = show_validator_messages
 
     def decode(self, message: Message, /) -> T:
         payload = self._payload(message)
@@ -184,20 +208,18 @@ class ModelCodec(Codec[T]):
         return {"type": "websocket.send", "text": data.decode()}
 
     def _invalid_from(self, exc: ValidationError) -> InvalidMessage:
-        errors = exc.errors(include_url=False, include_input=False)
+        errors = redact(
+            exc.errors(include_url=False, include_input=False),
+            schema_names(self.adapter),
+            show_validator_messages=self.show_validator_messages,
+        )
         first = errors[0]
         if first["type"] in _JSON_ERROR_TYPES and not first["loc"]:
-            return self.invalid(
-                "json", f"not JSON: {first.get('ctx', {}).get('error', first['msg'])}", errors
-            )
-        known = _schema_names(self.adapter)
-        loc = ".".join(
-            str(part) if isinstance(part, int) or part in known else "*" for part in first["loc"]
-        )
+            # redact() keeps the parser's diagnostic only when it quotes nothing.
+            detail = first.get("ctx", {}).get("error") or first["msg"]
+            return self.invalid("json", f"not JSON: {detail}", errors)
+        loc = ".".join(map(str, first["loc"]))
         msg = first["msg"]
-        if first["type"] == "union_tag_invalid":
-            # pydantic's message repeats the client's tag; name the expected ones only.
-            msg = f"tag matches none of {first.get('ctx', {}).get('expected_tags', 'the tags')}"
         return self.invalid("validation", f"{loc}: {msg}" if loc else msg, errors)
 
 
@@ -234,27 +256,39 @@ def _build_adapter(message_type: Any) -> TypeAdapter[Any]:
 _cached_adapter = functools.lru_cache(maxsize=512)(_build_adapter)
 
 
-@functools.lru_cache(maxsize=512)
-def _schema_names(adapter: TypeAdapter[Any]) -> frozenset[str]:
-    """Return the names the adapter's schema declares: fields, tags, models.
+def _not_json(error: str) -> str:
+    """The detail of a json failure: the parser's diagnostic when it quotes nothing."""
+    diagnostic = parser_error(error)
+    return f"not JSON: {diagnostic}" if diagnostic else "not JSON"
 
-    An error location is shown in a close reason only through these names, so that the
-    reason never repeats a name the client made up (an extra key, a dict key).
+
+def _may_overflow(payload: str) -> bool:
+    """Whether *payload* may hold a number too large for a float: a cheap, linear check.
+
+    A short payload can only hold a long exponent. A long one is mapped, at C speed, to
+    the shape of its numbers, where a long exponent or a long run of digits is searched.
     """
-    try:
-        schema = adapter.json_schema()
-    except Exception:  # a type with no JSON Schema shows no names; the reason stays safe
-        return frozenset()
-    names: set[str] = set()
-    for node in objects(schema):
-        for key, value in node.items():
-            if key in ("properties", "$defs", "mapping"):
-                names.update(as_dict(value))
-            elif key in ("const", "title") and isinstance(value, str):
-                names.add(value)
-            elif key == "enum":
-                names.update(v for v in as_list(value) if isinstance(v, str))
-    return frozenset(names)
+    if len(payload) < _LONG_RUN:
+        return bool(
+            _EXPONENT.search(payload) or ("E" in payload and _UPPER_EXPONENT.search(payload))
+        )
+    shape = payload.encode("utf-8", "surrogatepass").translate(_NUMBER_SHAPE)
+    return b"e000" in shape or b"e+000" in shape or b"0" * _LONG_RUN in shape
+
+
+def _has_infinity(value: Any) -> bool:
+    """Whether a decoded JSON *value* holds an infinite float, at any depth."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            if math.isinf(item):
+                return True
+        elif isinstance(item, list):
+            stack.extend(as_list(item))
+        elif isinstance(item, dict):
+            stack.extend(as_dict(item).values())
+    return False
 
 
 def _size_exceeds(payload: str | bytes, max_size: int) -> bool:

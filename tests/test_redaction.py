@@ -1,0 +1,86 @@
+"""What leaves over a real uvicorn server after invalid input: close reasons and error replies
+never quote the client's input, and JSON that could not be sent back is refused."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pydantic_core import to_jsonable_python
+from starlette.applications import Starlette
+
+from tests.marked import PAYLOADS, Marked, assert_no_input
+from tests.server import close_of, connect, run_server
+from typedws import InvalidMessage, WebSocket, route
+
+
+@route("/close", receive_model=Marked, send_model=Marked)
+async def close_policy(ws: WebSocket[Any, Any]) -> None:
+    async for message in ws:
+        await ws.send(message)
+
+
+def error_reply(error: InvalidMessage) -> dict[str, Any]:
+    """What the reply route sends back: the reason and the structured errors."""
+    return {"reason": error.reason, "errors": to_jsonable_python(error.errors)}
+
+
+@route(
+    "/reply",
+    receive_model=Marked,
+    send_type="json",
+    on_invalid="reply",
+    invalid_reply=error_reply,
+)
+async def reply_policy(ws: WebSocket[Any, Any]) -> None:
+    async for _ in ws:
+        await ws.send({"ok": True})
+
+
+@route("/echo/json", value_type="json")
+async def echo_json(ws: WebSocket[Any, Any]) -> None:
+    async for value in ws:
+        await ws.send(value)
+
+
+app = Starlette(routes=[close_policy, reply_policy, echo_json])
+
+
+@pytest.fixture(scope="module")
+def url() -> Iterator[str]:
+    """The app under uvicorn."""
+    with run_server(app) as base:
+        yield base
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_close_reason_quotes_no_input(url: str, payload: str) -> None:
+    """The close frame after an invalid message carries no part of the client's input."""
+    with connect(url + "/close") as client:
+        client.send(payload)
+        code, reason = close_of(client)
+    assert code == 1008
+    assert_no_input(reason)
+
+
+def test_error_replies_quote_no_input(url: str) -> None:
+    """Under the reply policy, no reason or error sent back quotes the client's input."""
+    with connect(url + "/reply") as client:
+        for payload in PAYLOADS.values():
+            client.send(payload)
+            reply = client.recv(timeout=10)
+            assert isinstance(reply, str)
+            assert json.loads(reply)["reason"].startswith("invalid message: ")
+            assert_no_input(reply)
+        client.send('{"kind": "leave"}')
+        assert json.loads(client.recv(timeout=10)) == {"ok": True}
+
+
+@pytest.mark.parametrize("payload", ["1e400", "[-1e400]", '{"a": 1e400}'])
+def test_json_out_of_range_closes_1007(url: str, payload: str) -> None:
+    """A number too large for a float closes a json socket with 1007, not a crash's 1011."""
+    with connect(url + "/echo/json") as client:
+        client.send(payload)
+        assert close_of(client) == (1007, "invalid message: not JSON: number out of range")
