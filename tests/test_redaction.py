@@ -11,7 +11,7 @@ import pytest
 from pydantic_core import to_jsonable_python
 from starlette.applications import Starlette
 
-from tests.marked import PAYLOADS, Marked, assert_no_input
+from tests.marked import MARK, PAYLOADS, Marked, assert_no_input, profile
 from tests.server import close_of, connect, run_server
 from typedws import InvalidMessage, WebSocket, route
 
@@ -45,7 +45,13 @@ async def echo_json(ws: WebSocket[Any, Any]) -> None:
         await ws.send(value)
 
 
-app = Starlette(routes=[close_policy, reply_policy, echo_json])
+@route("/shown", receive_model=Marked, send_model=Marked, show_validator_messages=True)
+async def shown(ws: WebSocket[Any, Any]) -> None:
+    async for message in ws:
+        await ws.send(message)
+
+
+app = Starlette(routes=[close_policy, reply_policy, echo_json, shown])
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +90,18 @@ def test_json_out_of_range_closes_1007(url: str, payload: str) -> None:
     with connect(url + "/echo/json") as client:
         client.send(payload)
         assert close_of(client) == (1007, "invalid message: not JSON: number out of range")
+
+
+def test_the_app_can_show_its_validators_messages(url: str) -> None:
+    """With show_validator_messages=True a route's close reason is the app's own message."""
+    with connect(url + "/shown") as client:
+        client.send(profile(code="ab!"))
+        assert close_of(client) == (
+            1008,
+            "invalid message: profile.code: Value error, code 'ab!' is not alphanumeric",
+        )
+    with connect(url + "/shown") as client:
+        client.send(profile(nick=MARK))
+        code, reason = close_of(client)
+    assert code == 1008
+    assert_no_input(reason)  # pydantic's own messages stay cut

@@ -54,6 +54,7 @@ class SocketOptions(TypedDict, Generic[S], total=False):
     invalid_reply: Callable[[InvalidMessage], S] | None
     close_codes: Mapping[str, int] | None
     max_size: int | None
+    show_validator_messages: bool
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def build_codecs(
     send_model: Any,
     max_size: int | None,
     close_codes: Mapping[str, int] | None,
+    show_validator_messages: bool = False,
 ) -> Codecs:
     """Return the codecs for these options; ``value_type`` overrides the per-direction types."""
     if max_size is not None and (isinstance(max_size, bool) or max_size < 1):
@@ -87,8 +89,10 @@ def build_codecs(
         table = resolve_close_codes(close_codes)
     except (TypeError, ValueError) as exc:
         raise ConfigurationError(f"close_codes: {exc}") from None
-    receive_codec = _model_codec(model if receive_model is None else receive_model, max_size, table)
-    send_codec = _model_codec(model if send_model is None else send_model, max_size, table)
+    receive_codec = _model_codec(
+        model if receive_model is None else receive_model, max_size, table, show_validator_messages
+    )
+    send_codec = _model_codec(model if send_model is None else send_model, max_size, table, False)
     text = TextCodec(max_size=max_size, close_codes=table)
     binary = BytesCodec(max_size=max_size, close_codes=table)
     json = JSONCodec(max_size=max_size, close_codes=table)
@@ -130,11 +134,19 @@ def resolve_caught_close_codes(
 
 
 def _model_codec(
-    message_type: Any, max_size: int | None, table: Mapping[FailureKind, int]
+    message_type: Any,
+    max_size: int | None,
+    table: Mapping[FailureKind, int],
+    show_validator_messages: bool,
 ) -> ModelCodec[Any] | None:
     if message_type is None:
         return None
-    return ModelCodec(adapter_for(message_type), max_size=max_size, close_codes=table)
+    return ModelCodec(
+        adapter_for(message_type),
+        max_size=max_size,
+        close_codes=table,
+        show_validator_messages=show_validator_messages,
+    )
 
 
 def _choose(

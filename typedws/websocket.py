@@ -64,16 +64,18 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
     ``model`` is the message type of both directions, ``receive_model`` / ``send_model``
     of one: anything pydantic's ``TypeAdapter`` takes, or a ``TypeAdapter``.
 
-    Disconnects: ``catch_disconnect`` (default true) silences a ``WebSocketDisconnect``
-    raised inside ``async with ws`` or a route's handler. ``caught_close_codes``, when
-    given, is exactly the set of codes silenced (the builtin ``all``: every code).
+    Disconnects: once the peer has gone, every receive and send raises ``Disconnected``.
+    ``catch_disconnect`` (default true) silences this connection's own disconnect inside
+    ``async with ws`` or a route's handler. ``caught_close_codes``, when given, is exactly
+    the set of codes silenced (the builtin ``all``: every code).
 
     Invalid messages: a received message that does not fit is an ``InvalidMessage``
     whose close code comes from ``close_codes`` (a mapping from failure kind to code
     over the defaults). ``on_invalid`` is ``"close"`` (close with that code, then raise),
     ``"raise"`` (raise and keep the connection open) or ``"reply"`` (send
     ``invalid_reply(error)`` and receive the next message). ``max_size`` is the largest
-    message accepted, in bytes.
+    message accepted, in bytes. Reasons and errors never hold the client's input; the
+    messages of the app's own validators show only when ``show_validator_messages``.
 
     ``auto_accept`` (default true) tells a route to accept before calling its handler.
     """
@@ -172,6 +174,7 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         invalid_reply: Callable[[InvalidMessage], Any] | None = None,
         close_codes: Mapping[str, int] | None = None,
         max_size: int | None = None,
+        show_validator_messages: bool = False,
     ) -> None:
         if isinstance(scope, StarletteWebSocket):
             if receive is not None or send is not None:
@@ -200,6 +203,7 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
             send_model=send_model,
             max_size=max_size,
             close_codes=close_codes,
+            show_validator_messages=show_validator_messages,
         )
         self._text = codecs.text
         self._bytes = codecs.bytes
