@@ -62,6 +62,11 @@ async def refuse(ws: WebSocket[str, str]) -> None:
     raise WebSocketException(code=4403, reason="not yours")
 
 
+@route("/refuse-badly")
+async def refuse_badly(ws: WebSocket[str, str]) -> None:
+    raise WebSocketException(code=1005, reason="no such code on the wire")
+
+
 @route("/model", model=Ping)
 async def echo(ws: WebSocket[Ping, Ping]) -> None:
     async for ping in ws:
@@ -91,6 +96,7 @@ app = Starlette(
         manual,
         crash,
         refuse,
+        refuse_badly,
         echo,
         WebSocketRoute("/tagged", tagged, middleware=[Middleware(Tagging)]),
     ]
@@ -175,6 +181,31 @@ def test_invalid_message_close_is_logged_at_info(
     assert f"with {code}: invalid message: seq:" in lines[0]
     assert lines[0].endswith("(validation)")
     assert "MARKER" not in lines[0]
+
+
+def test_websocket_exception_with_an_unsendable_code_closes_1011(
+    url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A ``WebSocketException`` whose code cannot be sent is a handler error: 1011, logged,
+    never a connection dropped without a close frame."""
+    with caplog.at_level(logging.ERROR, logger="typedws"), connect(url + "/refuse-badly") as client:
+        assert close_of(client) == (1011, "")
+    assert any("refuse_badly raised" in r.getMessage() for r in caplog.records)
+
+
+def test_a_made_up_client_address_is_not_logged(url: str, caplog: pytest.LogCaptureFixture) -> None:
+    """An address taken from a proxy header that is not an IP address stays out of the log."""
+    headers = {"X-Forwarded-For": "MARKER-not-an-address"}
+    with (
+        caplog.at_level(logging.INFO, logger="typedws"),
+        connect(url + "/model", additional_headers=headers) as client,
+    ):
+        client.send('{"type":"ping"}')
+        close_of(client)
+    lines = [r.getMessage() for r in caplog.records if r.name == "typedws"]
+    assert len(lines) == 1, lines
+    assert "MARKER" not in lines[0]
+    assert "from a client with an unreadable address with 1008" in lines[0]
 
 
 def test_route_middleware(url: str) -> None:

@@ -13,6 +13,7 @@ __all__ = [
     "CloseCode",
     "FailureKind",
     "check_close_code",
+    "is_sendable",
     "resolve_close_codes",
     "truncate_reason",
 ]
@@ -82,6 +83,15 @@ def check_close_code(code: int, /) -> int:
             f"{code} cannot be sent in a close frame: use 1000-1003, 1007-1014 or 3000-4999"
         )
     return code
+
+
+def is_sendable(code: int, /) -> bool:
+    """Whether an endpoint may send *code* in a close frame (see ``check_close_code``)."""
+    try:
+        check_close_code(code)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def resolve_close_codes(overrides: Mapping[str, int] | None, /) -> Mapping[FailureKind, int]:

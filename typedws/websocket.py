@@ -7,6 +7,7 @@ same state; messages go to the ASGI callables directly, with one state check eac
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Callable, Collection, Iterable, Mapping
 from types import TracebackType
@@ -23,7 +24,7 @@ from typing_extensions import Self, Unpack
 from typedws._attributes import ConnectionAttributes
 from typedws._incoming import IncomingMessages
 from typedws.codec import Codec, Message, ModelCodec, ValueType
-from typedws.codes import CloseCode, check_close_code, truncate_reason
+from typedws.codes import CloseCode, check_close_code, is_sendable, truncate_reason
 from typedws.errors import ConfigurationError, Disconnected, InvalidMessage, InvalidState
 from typedws.options import (
     CaughtCloseCodes,
@@ -335,8 +336,8 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         Returns whether *exc* is handled: a clean end closes with 1000; this connection's
         own disconnect or ``InvalidMessage`` (see ``owns()``) is handled when its code is
         caught (``caught_close_codes``); Starlette's ``WebSocketException`` closes with
-        its code and is handled; anything else, a disconnect of another connection
-        included, closes with 1011 and is not.
+        its code and is handled, when that code can be sent; anything else, a disconnect
+        of another connection included, closes with 1011 and is not.
         """
         if exc is None:
             await self.ensure_closed()
@@ -347,7 +348,7 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
                 return self._catches(exc.close_code)
             self.connection.client_state = _DISCONNECTED
             return self._catches(cast(WebSocketDisconnect, exc).code)
-        if isinstance(exc, WebSocketException):
+        if isinstance(exc, WebSocketException) and is_sendable(exc.code):
             await self.ensure_closed(exc.code, exc.reason)
             return True
         if isinstance(exc, Exception):
@@ -508,4 +509,11 @@ def _endpoint_name(scope: Scope) -> str:
 
 
 def _address(client: Address | None) -> str:
-    return "an unknown client" if client is None else f"{client.host}:{client.port}"
+    """The client's address for a log line; never text a proxy header could have made up."""
+    if client is None:
+        return "an unknown client"
+    try:
+        host = ipaddress.ip_address(client.host)
+    except ValueError:
+        return "a client with an unreadable address"
+    return f"{host}:{int(client.port)}"
