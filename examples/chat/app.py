@@ -19,7 +19,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocketDisconnect
 
-from typedws import CloseCode, WebSocket, route
+from typedws import CloseCode, InvalidState, WebSocket, route
 
 Name = Annotated[str, Field(min_length=1, max_length=32)]
 
@@ -97,13 +97,14 @@ class Room:
         self.members: dict[str, ChatSocket] = {}
 
     async def broadcast(self, message: ServerMessage, *, but: str | None = None) -> None:
-        """Send *message* to every member (except *but*); members that are gone are dropped."""
+        """Send *message* to every member (except *but*); members that are gone, or that
+        their own handler just closed, are dropped."""
         for name, ws in list(self.members.items()):
             if name == but:
                 continue
             try:
                 await ws.send(message)
-            except WebSocketDisconnect:
+            except (WebSocketDisconnect, InvalidState):
                 self.members.pop(name, None)
 
 
