@@ -247,9 +247,90 @@ def test_same_name_different_models_is_an_error() -> None:
 
 
 def test_duplicate_route_names_are_an_error() -> None:
-    """Two typed routes of one name would write one file: refused."""
+    """Two different typed routes of one name would write one file: refused."""
+
+    @route("/again", name="feed", model=Event)
+    async def again(ws: WebSocket[Post | Ping, Post | Ping]) -> None:
+        pass
+
     with pytest.raises(ConfigurationError, match="two typed routes are named 'feed'"):
-        typed_routes(Starlette(routes=[feed, Mount("/again", routes=[feed])]))
+        typed_routes(Starlette(routes=[feed, again]))
+
+
+def test_one_route_at_several_addresses_is_named_per_address() -> None:
+    """One route served at several addresses (mounted twice) is listed at each, named after
+    the part of its address that tells it apart; the same address twice is listed once."""
+    twice = Starlette(routes=[feed, Mount("/again", routes=[feed]), Mount("/", routes=[feed])])
+    assert [(r.name, r.address) for r in typed_routes(twice)] == [
+        ("feed", "/events"),
+        ("feed_again", "/again/events"),
+    ]
+
+
+def test_a_router_included_under_two_prefixes_is_named_per_prefix() -> None:
+    """A FastAPI router included under /api/v1 and /api/v2 gives ``pets_v1`` and
+    ``pets_v2``: two channels in a valid AsyncAPI document, and a file pair each."""
+    from fastapi import APIRouter, FastAPI
+
+    router = APIRouter()
+    router.routes.append(pets)
+    api = FastAPI()
+    api.include_router(router, prefix="/api/v1")
+    api.include_router(router, prefix="/api/v2")
+    assert [(r.name, r.address) for r in typed_routes(api)] == [
+        ("pets_v1", "/api/v1/pets/{owner}/{age}"),
+        ("pets_v2", "/api/v2/pets/{owner}/{age}"),
+    ]
+    files = export(api)
+    assert sorted(files) == [
+        "asyncapi.json",
+        "pets_v1.client.schema.json",
+        "pets_v1.server.schema.json",
+        "pets_v2.client.schema.json",
+        "pets_v2.server.schema.json",
+    ]
+    document = json.loads(files[ASYNCAPI_FILE])
+    assert document["channels"]["pets_v2"]["address"] == "/api/v2/pets/{owner}/{age}"
+    spec = json.loads(ASYNCAPI_SPEC.read_text())
+    validator = jsonschema.validators.validator_for(spec)(spec)
+    assert not [error.message for error in validator.iter_errors(document)]
+
+
+def test_addresses_that_name_alike_are_numbered() -> None:
+    """When the parts that tell the addresses apart give no distinct file names, the
+    route's name is numbered in routing order."""
+    twice = Starlette(routes=[Mount("/v-1~", routes=[feed]), Mount("/v-1~~", routes=[feed])])
+    assert [r.name for r in typed_routes(twice)] == ["feed", "feed_2"]
+
+
+@pytest.mark.parametrize(
+    "name", ["../escaped", "a/b", "..", ".hidden", "", "<lambda>", "a..b", "chat room", "-x"]
+)
+def test_route_names_must_be_file_names(name: str) -> None:
+    """A route name becomes a file name: one that is not a plain file-name stem is refused,
+    naming the route and asking for a name=."""
+
+    @route("/odd", name=name, model=Event)
+    async def odd(ws: WebSocket[Post | Ping, Post | Ping]) -> None:
+        pass
+
+    with pytest.raises(ConfigurationError) as raised:
+        typed_routes(Starlette(routes=[feed, odd]))
+    message = str(raised.value)
+    assert repr(name) in message
+    assert "/odd" in message
+    assert "name=" in message
+
+
+@pytest.mark.parametrize("name", ["chat", "chat-v2", "chat.v2", "Chat_2", "2fa"])
+def test_plain_route_names_are_kept(name: str) -> None:
+    """Letters, digits, '_', '-' and '.' make file names as they are."""
+
+    @route("/plain-name", name=name, model=Event)
+    async def plain_name(ws: WebSocket[Post | Ping, Post | Ping]) -> None:
+        pass
+
+    assert [r.name for r in typed_routes(Starlette(routes=[plain_name]))] == [name]
 
 
 def test_export_is_deterministic_and_matches_the_committed_files() -> None:

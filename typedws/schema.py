@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, cast
 
 from pydantic import TypeAdapter
@@ -92,9 +92,34 @@ class TypedRoute:
 def typed_routes(app: Any) -> list[TypedRoute]:
     """Return the app's typedws routes, in routing order, with their full paths.
 
-    Raises ``ConfigurationError`` when two routes share a name.
+    A route served at several addresses (one router included under two prefixes) is listed
+    at each, named after the part of the address that tells it apart: ``chat_v1`` at
+    ``/v1/chat`` and ``chat_v2`` at ``/v2/chat``, or, when those parts give no distinct
+    names, ``chat``, ``chat_2``, ... in routing order.
+
+    Raises ``ConfigurationError`` when a route's name is not a plain file-name stem, or two
+    different routes share a name.
     """
-    routes = list(_walk(_routes_of(app), ""))
+    found: list[TypedRoute] = []
+    places: dict[tuple[int, str], list[TypedRoute]] = {}
+    for typed in _walk(_routes_of(app), ""):
+        if not _is_file_stem(typed.name):
+            raise ConfigurationError(
+                f"the typed route at {typed.path} is named {typed.name!r}, which cannot name"
+                " its schema files: give it a name= of letters, digits, '_', '-' and '.'"
+                " that starts with a letter or digit"
+            )
+        same = places.setdefault((id(typed.app), typed.name), [])
+        if all(other.path != typed.path for other in same):
+            same.append(typed)
+            found.append(typed)
+    names = {
+        id(typed): name
+        for same in places.values()
+        if len(same) > 1
+        for typed, name in zip(same, _names_by_address(same), strict=True)
+    }
+    routes = [replace(typed, name=names.get(id(typed), typed.name)) for typed in found]
     seen: dict[str, str] = {}
     for typed in routes:
         if typed.name in seen:
@@ -104,6 +129,40 @@ def typed_routes(app: Any) -> list[TypedRoute]:
             )
         seen[typed.name] = typed.path
     return routes
+
+
+def _is_file_stem(name: str) -> bool:
+    """Whether *name* can name a route's schema files: letters, digits, ``_``, ``-`` and
+    ``.``, starting with a letter or digit, and no ``..``."""
+    return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) is not None and ".." not in name
+
+
+def _names_by_address(places: list[TypedRoute]) -> list[str]:
+    """Names for one route served at several addresses: its name and the segments of each
+    address that the others do not share at their start and end, or its name numbered."""
+    parts = [typed.address.strip("/").split("/") for typed in places]
+    head = _shared(parts)
+    tails = [segments[head:] for segments in parts]
+    tail = _shared([segments[::-1] for segments in tails])
+    names: list[str] = []
+    for segments in tails:
+        own = segments[: len(segments) - tail]
+        words = [re.sub(r"[^A-Za-z0-9.-]+", "_", segment).strip("_") for segment in own]
+        names.append("_".join([places[0].name, *filter(None, words)]))
+    if len(set(names)) == len(names) and all(map(_is_file_stem, names)):
+        return names
+    name = places[0].name
+    return [name, *(f"{name}_{number}" for number in range(2, len(places) + 1))]
+
+
+def _shared(sequences: list[list[str]]) -> int:
+    """How many items all *sequences* share at their start."""
+    count = 0
+    for items in zip(*sequences, strict=False):  # stops at the shortest
+        if any(item != items[0] for item in items):
+            break
+        count += 1
+    return count
 
 
 def _routes_of(app: Any) -> list[BaseRoute]:
