@@ -6,6 +6,7 @@ raises ``ConfigurationError``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
@@ -26,11 +27,15 @@ from typedws.codes import FailureKind, resolve_close_codes
 from typedws.errors import ConfigurationError, InvalidMessage
 
 __all__ = [
+    "OPTION_NAMES",
+    "TYPE_OPTIONS",
     "CaughtCloseCodes",
     "Codecs",
     "OnInvalid",
     "SocketOptions",
     "build_codecs",
+    "check_flags",
+    "check_option_names",
     "check_policy",
     "resolve_caught_close_codes",
 ]
@@ -83,7 +88,7 @@ def build_codecs(
     show_validator_messages: bool = False,
 ) -> Codecs:
     """Return the codecs for these options; ``value_type`` overrides the per-direction types."""
-    if max_size is not None and (isinstance(max_size, bool) or max_size < 1):
+    if max_size is not None and not _is_positive_int(max_size):
         raise ConfigurationError(f"max_size must be a positive int or None, not {max_size!r}")
     try:
         table = resolve_close_codes(close_codes)
@@ -108,6 +113,29 @@ def build_codecs(
     )
 
 
+TYPE_OPTIONS = ("value_type", "receive_type", "send_type", "model", "receive_model", "send_model")
+"""The options that choose the value and message types."""
+
+OPTION_NAMES = frozenset((*TYPE_OPTIONS, *SocketOptions.__optional_keys__))
+"""Every keyword option a ``WebSocket`` (and so a route) takes."""
+
+
+def check_option_names(options: Iterable[str], /) -> None:
+    """Raise ``ConfigurationError`` naming the first option that is not a ``WebSocket``'s."""
+    for name in options:
+        if name not in OPTION_NAMES:
+            close = difflib.get_close_matches(name, sorted(OPTION_NAMES), n=1)
+            hint = f": did you mean {close[0]!r}?" if close else ""
+            raise ConfigurationError(f"unknown option {name!r}{hint}")
+
+
+def check_flags(**flags: object) -> None:
+    """Raise ``ConfigurationError`` naming the first of *flags* that is not a bool."""
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            raise ConfigurationError(f"{name} must be True or False, not {value!r}")
+
+
 def check_policy(
     on_invalid: OnInvalid, invalid_reply: Callable[[InvalidMessage], Any] | None
 ) -> None:
@@ -118,6 +146,8 @@ def check_policy(
         )
     if on_invalid == "reply" and invalid_reply is None:
         raise ConfigurationError("on_invalid='reply' needs invalid_reply=")
+    if invalid_reply is not None and not callable(invalid_reply):
+        raise ConfigurationError(f"invalid_reply must be a function, not {invalid_reply!r}")
 
 
 def resolve_caught_close_codes(
@@ -131,6 +161,10 @@ def resolve_caught_close_codes(
     if callable(caught_close_codes):
         raise ConfigurationError("caught_close_codes takes a collection of codes, or all")
     return frozenset(caught_close_codes)
+
+
+def _is_positive_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
 def _model_codec(

@@ -13,6 +13,7 @@ from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from typedws.codec import ValueType
+from typedws.options import check_option_names
 from typedws.websocket import WebSocket
 
 __all__ = ["Handler", "HandlerApp", "WebSocketRoute", "route"]
@@ -47,6 +48,7 @@ class HandlerApp:
         middleware: Sequence[Middleware] | None = None,
         **options: Any,
     ) -> None:
+        check_option_names(options)
         #: The handler, called with the typed WebSocket and path parameters.
         self.handler = handler
         #: The WebSocket options each connection is built with.

@@ -31,6 +31,7 @@ from typedws.options import (
     OnInvalid,
     SocketOptions,
     build_codecs,
+    check_flags,
     check_policy,
     resolve_caught_close_codes,
 )
@@ -194,6 +195,11 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
             self._send = send
         self._start_incoming()
 
+        check_flags(
+            catch_disconnect=catch_disconnect,
+            auto_accept=auto_accept,
+            show_validator_messages=show_validator_messages,
+        )
         check_policy(on_invalid, invalid_reply)
         codecs = build_codecs(
             value_type=value_type,
