@@ -18,7 +18,7 @@ from typedws.websocket import WebSocket
 
 __all__ = ["Handler", "HandlerApp", "WebSocketRoute", "route"]
 
-logger = logging.getLogger("typedws")
+logger: logging.Logger = logging.getLogger("typedws")
 
 Handler = Callable[..., Awaitable[None]]
 """``async def handler(ws, **path_params) -> None``: takes the typed WebSocket, and

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CaughtCloseCodes", "OnInvalid", "SocketOptions", "WebSocket"]
 
-logger = logging.getLogger("typedws")
+logger: logging.Logger = logging.getLogger("typedws")
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -183,7 +183,7 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
                 raise ConfigurationError(
                     "give a Starlette WebSocket alone, or scope, receive, send"
                 )
-            self.connection = scope
+            self.connection: StarletteWebSocket = scope
             # The ASGI callables themselves: this class keeps the connection's state.
             self._receive: Receive = scope._receive  # pyright: ignore[reportPrivateUsage] - Starlette keeps no public name for them
             self._send: Send = scope._send  # pyright: ignore[reportPrivateUsage] - as above
@@ -223,7 +223,7 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         self._on_invalid = on_invalid
         self._invalid_reply = invalid_reply
         #: Whether a route accepts the connection before calling its handler.
-        self.auto_accept = auto_accept
+        self.auto_accept: bool = auto_accept
 
     # Configuration
 
