@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, PydanticKnownError
 
 MARK = "ZZMARKZZ"
 """What the client sends. No schema name or library message here holds an uppercase Z."""
@@ -51,6 +51,29 @@ def hex_color(value: str) -> str:
     return value
 
 
+def fake_literal(value: str) -> str:
+    """An app validator raising pydantic's own literal_error, the value as the expected one."""
+    raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": value})
+
+
+def fake_choice(value: str) -> str:
+    """As ``fake_literal``, the value quoted among the schema's own words."""
+    expected = f"'profile' or {value!r}"
+    raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+
+
+def fake_bound(value: str) -> str:
+    """An app validator raising pydantic's own greater_than, the value as the bound."""
+    raise PydanticKnownError("greater_than", {"gt": value})
+
+
+def fake_pattern(value: str) -> str:
+    """An app validator raising pydantic's own pattern error, the value as the pattern."""
+    raise PydanticCustomError(
+        "string_pattern_mismatch", "String should match pattern '{pattern}'", {"pattern": value}
+    )
+
+
 class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["profile"] = "profile"
@@ -60,6 +83,10 @@ class Profile(BaseModel):
     shout: Annotated[str, AfterValidator(not_shouted)] = "hi"
     color: Annotated[str, AfterValidator(hex_color)] = "#fff"
     nick: Annotated[str, Field(max_length=4)] = ""
+    command: Annotated[str, AfterValidator(fake_literal)] = ""
+    choice: Annotated[str, AfterValidator(fake_choice)] = ""
+    level: Annotated[str, AfterValidator(fake_bound)] = ""
+    handle: Annotated[str, AfterValidator(fake_pattern)] = ""
     scores: dict[str, int] = {}
     slots: dict[int, str] = {}
 
@@ -87,6 +114,10 @@ PAYLOADS = {
     "value_error": profile(code=MARK + "!"),
     "assertion_error": profile(shout=MARK),
     "custom error type": profile(color=MARK),
+    "pydantic's type, input as expected": profile(command=MARK),
+    "pydantic's type, input among expected": profile(choice=MARK),
+    "pydantic's type, input as bound": profile(level=MARK),
+    "pydantic's type, input as pattern": profile(handle=MARK),
     "not an object": json.dumps(MARK),
     "all at once": profile(
         **{MARK: 1},
@@ -96,6 +127,10 @@ PAYLOADS = {
         shout=MARK,
         color=MARK,
         nick=MARK,
+        command=MARK,
+        choice=MARK,
+        level=MARK,
+        handle=MARK,
         scores={MARK: MARK},
         slots={MARK: MARK},
     ),

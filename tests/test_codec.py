@@ -2,18 +2,21 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, cast, get_args
+import traceback
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal, cast, get_args
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import UUID4, BaseModel, ConfigDict, Discriminator, Field, HttpUrl, Tag, TypeAdapter
 from pydantic_core import ErrorDetails, PydanticKnownError
 from pydantic_core.core_schema import ErrorType
 
 from tests.marked import MARK, PAYLOADS, Marked, assert_no_input, profile
-from tests.messages import Event, Ping, Post, events
-from typedws._redact import INPUT_CONTEXT, SCHEMA_CONTEXT, parser_error, redact
+from tests.messages import Color, Event, Ping, Post, events
+from typedws._redact import INPUT_CONTEXT, SCHEMA_CONTEXT, parser_error, redact, schema_values
 from typedws.codec import BytesCodec, JSONCodec, ModelCodec, TextCodec, adapter_for
 from typedws.codes import MAX_REASON_BYTES
 from typedws.errors import ConfigurationError, InvalidMessage, InvalidOutgoingMessage
@@ -261,7 +264,10 @@ def test_no_client_input_in_reason_or_errors(payload: str) -> None:
 
 
 marked_keys = st.sampled_from(
-    ["kind", "id", "code", "email", "shout", "color", "nick", "scores", "slots", MARK]
+    [
+        *("kind", "id", "code", "email", "shout", "color", "nick", "scores", "slots"),
+        *("command", "choice", "level", "handle", MARK),
+    ]
 )
 marked_values = st.recursive(
     st.sampled_from(["profile", "leave", MARK, MARK + "!", None, 1, 2.5]),
@@ -353,6 +359,10 @@ def test_show_validator_messages_keeps_pydantic_messages_cut() -> None:
     assert_no_input(error.reason, repr(error.errors))
 
 
+SCHEMA_MADE = frozenset({"Ab", "4"})
+"""What ``known_error`` puts in schema-made context values, as the schema holds it."""
+
+
 def known_error(error_type: str) -> PydanticKnownError:
     """pydantic's error of *error_type*, with the marker in each input-made context value."""
     context: dict[str, Any] = {}
@@ -382,7 +392,7 @@ KNOWN_TYPES = get_args(ErrorType)
 def test_no_known_error_type_quotes_input(error_type: str) -> None:
     """For each of pydantic's error types, input-made context reaches neither msg nor ctx."""
     known = known_error(error_type)
-    [error] = redact([as_error(known)], frozenset())
+    [error] = redact([as_error(known)], frozenset(), SCHEMA_MADE)
     assert_no_input(repr(error))
     assert "987654321" not in repr(error)
     if error["msg"] != known.message():  # cut: nothing left dangling
@@ -395,7 +405,7 @@ def test_schema_made_messages_are_kept_whole(error_type: str) -> None:
     known = known_error(error_type)
     placeholders = set(re.findall(r"\{(\w+)\}", known.message_template))
     if placeholders <= SCHEMA_CONTEXT and error_type not in ("value_error", "assertion_error"):
-        [error] = redact([as_error(known)], frozenset())
+        [error] = redact([as_error(known)], frozenset(), SCHEMA_MADE)
         assert error["msg"] == known.message()
 
 
@@ -488,7 +498,177 @@ def test_messages_set_in_place_of_standard_ones_are_the_apps() -> None:
     """A message set in place of a type's standard one shows only with the opt-in."""
     details = {"type": "string_too_short", "loc": (), "msg": f"{MARK} is short"}
     error = cast(ErrorDetails, {**details, "ctx": {"min_length": 3}})
-    [hidden] = redact([error], frozenset())
+    [hidden] = redact([error], frozenset(), frozenset({"3"}))
     assert hidden["msg"] == "String should have at least 3 characters"
-    [shown] = redact([error], frozenset(), show_validator_messages=True)
+    [shown] = redact([error], frozenset(), frozenset({"3"}), show_validator_messages=True)
     assert shown["msg"] == f"{MARK} is short"
+
+
+# pydantic's own error types raised by the app
+
+
+@pytest.mark.parametrize(
+    ("field", "error_type"),
+    [
+        ("command", "literal_error"),
+        ("choice", "literal_error"),
+        ("level", "greater_than"),
+        ("handle", "string_pattern_mismatch"),
+    ],
+)
+def test_pydantic_types_with_context_the_schema_lacks_are_the_apps(
+    field: str, error_type: str
+) -> None:
+    """An app validator raising one of pydantic's types, with the input as a value the schema
+    would fill, shows as the app's error: its type, no ctx."""
+    error = decode_error(marked_codec, text(profile(**{field: MARK})))
+    assert error.reason == f"invalid message: profile.{field}: {error_type}"
+    [details] = error.errors
+    assert details["msg"] == error_type
+    assert "ctx" not in details
+
+
+def test_context_numbers_must_be_the_schemas() -> None:
+    """A bound in ctx is kept only when the schema holds it."""
+    bound = as_error(PydanticKnownError("greater_than", {"gt": 987654321}))
+    [error] = redact([bound], frozenset(), frozenset({"3"}))
+    assert error["msg"] == "greater_than"
+    assert "ctx" not in error
+    [kept] = redact([as_error(PydanticKnownError("greater_than", {"gt": 3}))], frozenset(), {"3"})
+    assert kept["msg"] == "Input should be greater than 3"
+    assert kept.get("ctx") == {"gt": 3}
+
+
+def kind_of(value: Any) -> Any:
+    return value.get("type") if isinstance(value, dict) else None
+
+
+@pytest.mark.parametrize(
+    ("message_type", "payload", "msg", "ctx"),
+    [
+        (
+            Literal["it's", "a"],
+            '"b"',
+            "Input should be \"it's\" or 'a'",
+            {"expected": "\"it's\" or 'a'"},
+        ),
+        (
+            Color,
+            '"pink"',
+            "Input should be 'red', 'green' or 'blue'",
+            {"expected": "'red', 'green' or 'blue'"},
+        ),
+        (Annotated[int, Field(gt=3)], "1", "Input should be greater than 3", {"gt": 3}),
+        (
+            Annotated[Decimal, Field(le=Decimal("0.1"))],
+            "1",
+            "Input should be less than or equal to 0.1",
+            {"le": Decimal("0.1")},
+        ),
+        (
+            Annotated[date, Field(gt=date(2020, 1, 1))],
+            '"2019-01-01"',
+            "Input should be greater than 2020-01-01",
+            {"gt": "2020-01-01"},
+        ),
+        (
+            Annotated[str, Field(pattern=r"^a, b$")],
+            '"c"',
+            "String should match pattern '^a, b$'",
+            {"pattern": "^a, b$"},
+        ),
+        (
+            Annotated[list[int], Field(max_length=1)],
+            "[1, 2]",
+            "List should have at most 1 item after validation",
+            {"field_type": "List", "max_length": 1},
+        ),
+        (
+            Annotated[Decimal, Field(max_digits=3)],
+            '"1234"',
+            "Decimal input should have no more than 3 digits in total",
+            {"max_digits": 3},
+        ),
+        (
+            Annotated[Decimal, Field(decimal_places=1)],
+            '"1.23"',
+            "Decimal input should have no more than 1 decimal place",
+            {"decimal_places": 1},
+        ),
+        (
+            Annotated[Decimal, Field(max_digits=3, decimal_places=1)],
+            '"123"',
+            "Decimal input should have no more than 2 digits before the decimal point",
+            {"whole_digits": 2},
+        ),
+        (
+            UUID4,
+            '"a8098c1a-f86e-11da-bd1a-00112444be1e"',
+            "UUID version 4 expected",
+            {"expected_version": 4},
+        ),
+        (
+            HttpUrl,
+            '"ftp://example.com"',
+            "URL scheme should be 'http' or 'https'",
+            {"expected_schemes": "'http' or 'https'"},
+        ),
+        (
+            TypeAdapter(bytes, config=ConfigDict(val_json_bytes="hex")),
+            '"zz"',
+            "Data should be valid hex",
+            {"encoding": "hex"},
+        ),
+        (
+            Annotated[
+                Annotated[Ping, Tag("ping")] | Annotated[Post, Tag("post")], Discriminator(kind_of)
+            ],
+            '{"type": "pong"}',
+            "Input tag does not match any of the expected tags: 'ping', 'post'",
+            {"discriminator": "kind_of()", "expected_tags": "'ping', 'post'"},
+        ),
+    ],
+)
+def test_pydantic_errors_keep_what_the_schema_made(
+    message_type: Any, payload: str, msg: str, ctx: dict[str, Any]
+) -> None:
+    """pydantic's own errors keep their schema-made words, also those JSON Schema lacks."""
+    [error] = decode_error(ModelCodec(adapter_for(message_type)), text(payload)).errors
+    assert error["msg"] == msg
+    assert error.get("ctx") == ctx
+
+
+def test_schema_values_are_built_once() -> None:
+    """The schema's values are collected once per adapter."""
+    assert schema_values(adapter_for(Marked)) is schema_values(adapter_for(Marked))
+
+
+# Values the app sends that do not fit the send type
+
+
+class Said(BaseModel):
+    name: Annotated[str, Field(max_length=4)]
+    count: int = 0
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"name": MARK}, "dict: name: String should have at most 4 characters"),
+        ({"name": "ok", "count": MARK}, "dict: count: Input should be a valid integer"),
+        (MARK, "str: Input should be a valid dictionary or instance of Said"),
+        (Said.model_construct(name="ok", count=MARK), "Said: count: Expected `int`"),
+        (
+            [Said.model_construct(name=MARK)],
+            "list: Input should be a valid dictionary or instance of Said",
+        ),
+    ],
+)
+def test_outgoing_errors_quote_no_value(value: Any, message: str) -> None:
+    """InvalidOutgoingMessage names the location and the problem, never the value, and its
+    traceback holds no exception that does."""
+    kind, detail = message.split(": ", 1)
+    with pytest.raises(InvalidOutgoingMessage) as info:
+        ModelCodec(adapter_for(Said)).encode(value)
+    assert str(info.value) == f"{kind} does not fit the send type: {detail}"
+    assert_no_input("".join(traceback.format_exception(info.value)))

@@ -1,13 +1,16 @@
-"""What leaves over a real uvicorn server after invalid input: close reasons and error replies
-never quote the client's input, and JSON that could not be sent back is refused."""
+"""What leaves over a real uvicorn server after invalid input: close reasons, error replies
+and log lines never quote the client's input, and JSON that could not be sent back is
+refused."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
+from pydantic import BaseModel, Field
 from pydantic_core import to_jsonable_python
 from starlette.applications import Starlette
 
@@ -51,7 +54,29 @@ async def shown(ws: WebSocket[Any, Any]) -> None:
         await ws.send(message)
 
 
-app = Starlette(routes=[close_policy, reply_policy, echo_json, shown])
+class Said(BaseModel):
+    name: Annotated[str, Field(max_length=4)]
+    count: int = 0
+
+
+@route("/send/dict", send_model=Said)
+async def send_dict(ws: WebSocket[Any, Any]) -> None:
+    async for name in ws:
+        await ws.send({"name": name})
+
+
+@route("/send/model", send_model=Said)
+async def send_model(ws: WebSocket[Any, Any]) -> None:
+    async for count in ws:
+        await ws.send(Said.model_construct(name="ok", count=count))
+
+
+app = Starlette(routes=[close_policy, reply_policy, echo_json, shown, send_dict, send_model])
+
+
+def log_text(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Each typedws record as logging prints it, traceback included."""
+    return [logging.Formatter().format(r) for r in caplog.records if r.name == "typedws"]
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +130,36 @@ def test_the_app_can_show_its_validators_messages(url: str) -> None:
         code, reason = close_of(client)
     assert code == 1008
     assert_no_input(reason)  # pydantic's own messages stay cut
+
+
+def test_invalid_input_log_lines_quote_no_input(url: str, caplog: pytest.LogCaptureFixture) -> None:
+    """The INFO line logged for each close after invalid input carries none of the input."""
+    with caplog.at_level(logging.INFO, logger="typedws"):
+        for payload in PAYLOADS.values():
+            with connect(url + "/close") as client:
+                client.send(payload)
+                assert close_of(client)[0] == 1008
+    lines = log_text(caplog)
+    assert len(lines) == len(PAYLOADS)
+    assert_no_input(*lines)
+
+
+@pytest.mark.parametrize(
+    ("path", "detail"),
+    [
+        ("/send/dict", "dict does not fit the send type: name: String should have at most 4"),
+        ("/send/model", "Said does not fit the send type: count: Expected `int`"),
+    ],
+)
+def test_unfit_sends_log_no_input(
+    url: str, caplog: pytest.LogCaptureFixture, path: str, detail: str
+) -> None:
+    """A handler that sends client text where the send type does not take it closes with 1011;
+    the logged traceback names the problem but holds none of the text."""
+    with caplog.at_level(logging.ERROR, logger="typedws"), connect(url + path) as client:
+        client.send(MARK)
+        assert close_of(client) == (1011, "")
+    [line] = log_text(caplog)
+    assert "Traceback" in line
+    assert detail in line
+    assert_no_input(line)

@@ -11,6 +11,9 @@ The rule, for each error pydantic reports:
   else cut before the first placeholder filled from the input (``Input should be a valid
   UUID``). An unknown tag is reported by the expected tags; the JSON parser's diagnostic
   (``EOF while parsing an object at line 1 column 1``) is kept when it is one of a fixed set.
+  A value under a schema-filled key counts only when the schema holds it (see below), else
+  the error is the app's: a validator raising ``literal_error`` with the input as
+  ``expected``.
 - ``msg`` of the app's validators (``value_error``, ``assertion_error``, error types pydantic
   does not define, and messages set in place of a type's standard one): ``Value error``,
   ``Assertion failed`` or the standard message or the error type, unless the app shows its
@@ -19,13 +22,27 @@ The rule, for each error pydantic reports:
 - ``ctx``: only the keys filled from the schema (``SCHEMA_CONTEXT``), and the parser's kept
   diagnostic; ``input`` and ``url`` never. Errors the app's validators' messages are shown
   for keep their ``ctx`` as the validators set it.
+
+Which values the schema holds (``schema_values``): every string, number, name and key in the
+adapter's core schema, as pydantic writes them in messages. The core schema rather than
+JSON Schema, as it also holds what JSON Schema does not: URL schemes, UUID versions, decimal
+digits, date bounds, class and discriminator function names. A list value (``'a' or 'b'``,
+``'post', 'ping'``) counts when each of its parts does. Also counted: the digits before the
+point (``max_digits`` less ``decimal_places``) and pydantic's own fixed words for
+``field_type``, ``encoding`` and ``method_name`` (``_PYDANTIC_VALUES``). Anything else is
+not, so an error of pydantic's whose value the schema holds in another form (a
+``timedelta`` bound, shown as ``1 second``) shows as its type only: never the input, at the
+cost of a rare standard message.
 """
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import enum
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any, cast, get_args
 
 from pydantic import TypeAdapter
@@ -41,6 +58,7 @@ __all__ = [
     "parser_error",
     "redact",
     "schema_names",
+    "schema_values",
 ]
 
 SCHEMA_CONTEXT = frozenset(
@@ -77,6 +95,17 @@ INPUT_CONTEXT = frozenset(
 )
 """Context keys pydantic fills from the input (or an exception about it). Any key not in
 ``SCHEMA_CONTEXT`` is treated as one of these."""
+
+_PYDANTIC_VALUES = frozenset(
+    {
+        *("List", "Tuple", "Set", "Frozenset", "Dictionary", "Deque", "Generator"),
+        *("base64", "hex", "isinstance", "issubclass"),
+    }
+)
+"""Values pydantic itself gives ``field_type``, ``encoding`` and ``method_name``."""
+
+_LIST_SEPARATOR = re.compile(", | or ")
+"""What joins the parts of a list value: ``'a', 'b' or 'c'``."""
 
 _KNOWN_TYPES = frozenset(get_args(ErrorType))
 
@@ -144,14 +173,16 @@ _LOC_WORDS = frozenset({"[key]"})
 def redact(
     errors: Iterable[ErrorDetails],
     names: frozenset[str],
+    values: Collection[str],
     *,
     show_validator_messages: bool = False,
 ) -> list[ErrorDetails]:
     """Return *errors* without the client's input: see the module's docstring.
 
-    *names* are the location names the schema declares (``schema_names``).
+    *names* are the location names the schema declares (``schema_names``), *values* the
+    values it holds (``schema_values``).
     """
-    return [_redact_one(error, names, show_validator_messages) for error in errors]
+    return [_redact_one(error, names, values, show_validator_messages) for error in errors]
 
 
 def parser_error(text: str, /) -> str | None:
@@ -182,14 +213,61 @@ def schema_names(adapter: TypeAdapter[Any]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _redact_one(error: ErrorDetails, names: frozenset[str], show_app: bool) -> ErrorDetails:
+@functools.lru_cache(maxsize=512)
+def schema_values(adapter: TypeAdapter[Any]) -> frozenset[str]:
+    """Return the values the adapter's core schema holds, as pydantic writes them in messages.
+
+    A context value pydantic fills from the schema is trusted only when it is one of these,
+    so that an app validator raising pydantic's error types never passes the input off as
+    the schema's.
+    """
+    values = set(_PYDANTIC_VALUES)
+    nodes: list[Any] = [adapter.core_schema]
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, dict):
+            mapping = as_dict(node)
+            nodes.extend(mapping.items())
+            digits, places = mapping.get("max_digits"), mapping.get("decimal_places")
+            if isinstance(digits, int) and isinstance(places, int):
+                values.add(str(digits - places))  # whole_digits
+        elif isinstance(node, (list, tuple)):
+            nodes.extend(cast(Iterable[Any], node))
+        else:
+            values.update(_as_written(node))
+    return frozenset(values)
+
+
+def _as_written(value: Any) -> tuple[str, ...]:
+    """How pydantic may write a schema's *value* in a message: as it is, quoted, named."""
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, str):
+        return value, repr(value)
+    if value is None or isinstance(value, (int, float, decimal.Decimal)):
+        return (str(value),)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return (value.isoformat(),)
+    name = getattr(value, "__name__", None)  # classes, and functions as discriminators
+    return (name, f"{name}()") if isinstance(name, str) else ()
+
+
+def _schema_made(value: Any, values: Collection[str]) -> bool:
+    """Whether a context *value* is the schema's: one of *values*, or a list of them."""
+    written = value if isinstance(value, str) else str(value)
+    return written in values or all(part in values for part in _LIST_SEPARATOR.split(written))
+
+
+def _redact_one(
+    error: ErrorDetails, names: frozenset[str], values: Collection[str], show_app: bool
+) -> ErrorDetails:
     redacted = error.copy()
     redacted.pop("url", None)
     redacted["loc"] = tuple(
         part if isinstance(part, int) or part in names else "*" for part in error["loc"]
     )
     error_type, ctx = error["type"], error.get("ctx")
-    known = _known_error(error_type, ctx)
+    known = _known_error(error_type, ctx, values)
     if (words := _pydantic_words(error_type, error["msg"])) is not None:
         message, kept = words, {}
     # A message other than pydantic's standard one for its type was set by the schema or
@@ -208,9 +286,15 @@ def _redact_one(error: ErrorDetails, names: frozenset[str], show_app: bool) -> E
     return redacted
 
 
-def _known_error(error_type: str, ctx: dict[str, Any] | None) -> PydanticKnownError | None:
-    """pydantic's own error of *error_type* with *ctx*; ``None`` for the app's types."""
+def _known_error(
+    error_type: str, ctx: dict[str, Any] | None, values: Collection[str]
+) -> PydanticKnownError | None:
+    """pydantic's own error of *error_type* with *ctx*; ``None`` for the app's types and for
+    context under schema-filled keys that the schema does not hold (*values*)."""
     if error_type not in _KNOWN_TYPES or error_type in _APP_TYPES:
+        return None
+    schema_context = {key: value for key, value in (ctx or {}).items() if key in SCHEMA_CONTEXT}
+    if not all(_schema_made(value, values) for value in schema_context.values()):
         return None
     try:
         return PydanticKnownError(cast(ErrorType, error_type), ctx)

@@ -20,7 +20,7 @@ from pydantic import PydanticUndefinedAnnotation, PydanticUserError, TypeAdapter
 from pydantic_core import ErrorDetails, PydanticSerializationError, from_json
 
 from typedws._json import as_dict, as_list
-from typedws._redact import parser_error, redact, schema_names
+from typedws._redact import parser_error, redact, schema_names, schema_values
 from typedws.codes import DEFAULT_CLOSE_CODES, FailureKind, truncate_reason
 from typedws.errors import ConfigurationError, InvalidMessage, InvalidOutgoingMessage
 
@@ -47,6 +47,13 @@ ValueType = Literal["text", "bytes", "json", "model"]
 VALUE_TYPES: tuple[ValueType, ...] = get_args(ValueType)
 
 _JSON_ERROR_TYPES = frozenset({"json_invalid", "string_unicode"})
+
+_SERIALIZER_WARNING = re.compile(
+    r"Expected `(?P<type>[^`]*)` - serialized value may not be as expected"
+    r" \[field_name='(?P<field>[^']*)'"
+)
+"""pydantic's warning for a field holding a value of another type; the field is named only
+when the schema declares it."""
 
 # A JSON number can pass the largest float (about 1.8e308) only with an exponent of 3 digits
 # or more, or with 210 digits or more before its point (an exponent of 2 digits adds 99).
@@ -154,7 +161,9 @@ class JSONCodec(Codec[Any]):
         try:
             text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError) as exc:
-            raise InvalidOutgoingMessage(f"cannot send as JSON: {exc}") from exc
+            # Not chained: newer Pythons add notes naming the dict keys, which the client may
+            # have sent, and a logged traceback would show them.
+            raise InvalidOutgoingMessage(f"cannot send as JSON: {exc}") from None
         return {"type": "websocket.send", "text": text}
 
 
@@ -201,26 +210,46 @@ class ModelCodec(Codec[T]):
             # warnings catch fields set to values of the wrong type.
             value = adapter.validate_python(value, strict=True)
             data = adapter.dump_json(value, by_alias=True, warnings="error")
-        except (ValidationError, PydanticSerializationError) as exc:
-            raise InvalidOutgoingMessage(
-                f"{type(value).__name__} does not fit the send type: {exc}"
-            ) from None
-        return {"type": "websocket.send", "text": data.decode()}
+        except ValidationError as exc:
+            detail = _describe(self._redacted(exc)[0])
+        except PydanticSerializationError as exc:
+            detail = self._serialization_detail(str(exc))
+        else:
+            return {"type": "websocket.send", "text": data.decode()}
+        # Not chained: pydantic's errors quote the value, which may hold the client's input,
+        # and a logged traceback would show them.
+        raise InvalidOutgoingMessage(f"{type(value).__name__} does not fit the send type: {detail}")
 
-    def _invalid_from(self, exc: ValidationError) -> InvalidMessage:
-        errors = redact(
+    def _redacted(self, exc: ValidationError) -> list[ErrorDetails]:
+        return redact(
             exc.errors(include_url=False, include_input=False),
             schema_names(self.adapter),
+            schema_values(self.adapter),
             show_validator_messages=self.show_validator_messages,
         )
+
+    def _serialization_detail(self, message: str) -> str:
+        """What a serializer warning says without the value: the field and the type expected."""
+        found = _SERIALIZER_WARNING.search(message)
+        if found is None:
+            return "not serializable as the send type"
+        field, expected = found.group("field"), f"Expected `{found.group('type')}`"
+        return f"{field}: {expected}" if field in schema_names(self.adapter) else expected
+
+    def _invalid_from(self, exc: ValidationError) -> InvalidMessage:
+        errors = self._redacted(exc)
         first = errors[0]
         if first["type"] in _JSON_ERROR_TYPES and not first["loc"]:
             # redact() keeps the parser's diagnostic only when it quotes nothing.
             detail = first.get("ctx", {}).get("error") or first["msg"]
             return self.invalid("json", f"not JSON: {detail}", errors)
-        loc = ".".join(map(str, first["loc"]))
-        msg = first["msg"]
-        return self.invalid("validation", f"{loc}: {msg}" if loc else msg, errors)
+        return self.invalid("validation", _describe(first), errors)
+
+
+def _describe(error: ErrorDetails) -> str:
+    """A redacted *error* as one line: ``loc: msg``."""
+    loc = ".".join(map(str, error["loc"]))
+    return f"{loc}: {error['msg']}" if loc else error["msg"]
 
 
 def adapter_for(message_type: Any, /) -> TypeAdapter[Any]:
