@@ -94,7 +94,9 @@ def is_sendable(code: int, /) -> bool:
     return True
 
 
-def resolve_close_codes(overrides: Mapping[str, int] | None, /) -> Mapping[FailureKind, int]:
+def resolve_close_codes(
+    overrides: Mapping[FailureKind, int] | None, /
+) -> Mapping[FailureKind, int]:
     """Return the default table updated with *overrides*, checking every kind and code."""
     if not overrides:
         return DEFAULT_CLOSE_CODES

@@ -57,7 +57,7 @@ class SocketOptions(TypedDict, Generic[S], total=False):
     auto_accept: bool
     on_invalid: OnInvalid
     invalid_reply: Callable[[InvalidMessage], S] | None
-    close_codes: Mapping[str, int] | None
+    close_codes: Mapping[FailureKind, int] | None
     max_size: int | None
     show_validator_messages: bool
 
@@ -84,7 +84,7 @@ def build_codecs(
     receive_model: Any,
     send_model: Any,
     max_size: int | None,
-    close_codes: Mapping[str, int] | None,
+    close_codes: Mapping[FailureKind, int] | None,
     show_validator_messages: bool = False,
 ) -> Codecs:
     """Return the codecs for these options; ``value_type`` overrides the per-direction types."""

@@ -24,7 +24,7 @@ from typing_extensions import Self, Unpack
 from typedws._attributes import ConnectionAttributes
 from typedws._incoming import IncomingMessages
 from typedws.codec import Codec, Message, ModelCodec, ValueType
-from typedws.codes import CloseCode, check_close_code, is_sendable, truncate_reason
+from typedws.codes import CloseCode, FailureKind, check_close_code, is_sendable, truncate_reason
 from typedws.errors import ConfigurationError, Disconnected, InvalidMessage, InvalidState
 from typedws.options import (
     CaughtCloseCodes,
@@ -174,7 +174,7 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         auto_accept: bool = True,
         on_invalid: OnInvalid = "close",
         invalid_reply: Callable[[InvalidMessage], Any] | None = None,
-        close_codes: Mapping[str, int] | None = None,
+        close_codes: Mapping[FailureKind, int] | None = None,
         max_size: int | None = None,
         show_validator_messages: bool = False,
     ) -> None:

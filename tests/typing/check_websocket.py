@@ -14,7 +14,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket as StarletteWebSocket
 from typing_extensions import assert_type
 
-from typedws import InvalidMessage, WebSocket
+from typedws import DEFAULT_CLOSE_CODES, FailureKind, InvalidMessage, WebSocket
 
 
 class Chat(BaseModel):
@@ -109,3 +109,10 @@ async def options(scope: Scope, receive: Receive, send: Send) -> None:
     assert_type(ws, WebSocket[Said, Said])
     WebSocket(scope, receive, send, model=Said, max_size="1k")  # type: ignore[call-overload]
     WebSocket(scope, receive, send, on_invalid="ignore")  # type: ignore[call-overload]
+
+
+async def close_code_tables(scope: Scope, receive: Receive, send: Send) -> None:
+    WebSocket(scope, receive, send, close_codes=DEFAULT_CLOSE_CODES)
+    table: dict[FailureKind, int] = {"validation": 4422}
+    WebSocket(scope, receive, send, close_codes=table)
+    WebSocket(scope, receive, send, close_codes={"validaton": 4422})  # type: ignore[dict-item]
