@@ -115,12 +115,14 @@ class Codec(abc.ABC, Generic[T]):
 class TextCodec(Codec[str]):
     """Text frames carrying ``str``."""
 
-    value_type = "text"
+    value_type: ClassVar[ValueType] = "text"
 
     def decode(self, message: Message, /) -> str:
+        """Return the text of a text frame."""
         return cast(str, self._payload(message))
 
     def encode(self, value: str, /) -> Message:
+        """Return a text frame carrying *value*."""
         if not isinstance(value, str):  # pyright: ignore[reportUnnecessaryIsInstance] - untyped callers
             raise InvalidOutgoingMessage(f"send_text takes a str, not {type(value).__name__}")
         return {"type": "websocket.send", "text": value}
@@ -129,13 +131,15 @@ class TextCodec(Codec[str]):
 class BytesCodec(Codec[bytes]):
     """Binary frames carrying ``bytes``."""
 
-    value_type = "bytes"
-    frame = "bytes"
+    value_type: ClassVar[ValueType] = "bytes"
+    frame: ClassVar[Literal["text", "bytes"]] = "bytes"
 
     def decode(self, message: Message, /) -> bytes:
+        """Return the payload of a binary frame."""
         return cast(bytes, self._payload(message))
 
     def encode(self, value: bytes, /) -> Message:
+        """Return a binary frame carrying *value*."""
         if not isinstance(value, (bytes, bytearray, memoryview)):  # pyright: ignore[reportUnnecessaryIsInstance] - untyped callers
             raise InvalidOutgoingMessage(f"send_bytes takes bytes, not {type(value).__name__}")
         return {"type": "websocket.send", "bytes": bytes(value)}
@@ -144,9 +148,10 @@ class BytesCodec(Codec[bytes]):
 class JSONCodec(Codec[Any]):
     """Text frames carrying any JSON value (RFC 8259: no NaN or Infinity)."""
 
-    value_type = "json"
+    value_type: ClassVar[ValueType] = "json"
 
     def decode(self, message: Message, /) -> Any:
+        """Return the JSON value of a text frame; numbers out of float range are refused."""
         payload = self._payload(message)
         try:
             value = from_json(payload, allow_inf_nan=False)
@@ -158,6 +163,7 @@ class JSONCodec(Codec[Any]):
         return value
 
     def encode(self, value: Any, /) -> Message:
+        """Return a text frame carrying *value* as JSON."""
         try:
             text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError) as exc:
@@ -182,7 +188,7 @@ class ModelCodec(Codec[T]):
     with their ``ctx``.
     """
 
-    value_type = "model"
+    value_type: ClassVar[ValueType] = "model"
 
     def __init__(
         self,
@@ -197,6 +203,7 @@ class ModelCodec(Codec[T]):
         self.show_validator_messages = show_validator_messages
 
     def decode(self, message: Message, /) -> T:
+        """Return the text frame's JSON validated into the message type, in one pass."""
         payload = self._payload(message)
         try:
             return self.adapter.validate_json(payload)
@@ -204,6 +211,7 @@ class ModelCodec(Codec[T]):
             raise self._invalid_from(exc) from None
 
     def encode(self, value: T, /) -> Message:
+        """Return a text frame carrying *value* serialized by the message type."""
         adapter = self.adapter
         try:
             # For model instances of the type this is an isinstance check; the dump's
