@@ -19,7 +19,7 @@ from starlette.exceptions import WebSocketException
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket as StarletteWebSocket
 from starlette.websockets import WebSocketDisconnect, WebSocketState
-from typing_extensions import Self, Unpack
+from typing_extensions import Self, TypeForm, Unpack
 
 from typedws._attributes import ConnectionAttributes
 from typedws._incoming import IncomingMessages
@@ -107,7 +107,22 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         send: Send | None = None,
         *,
         value_type: Literal["model"] | None = None,
-        model: type[T] | TypeAdapter[T],
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: TypeForm[T],
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[T, T],
+        scope: Scope | StarletteWebSocket,
+        receive: Receive | None = None,
+        send: Send | None = None,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: TypeAdapter[T],
         **options: Unpack[SocketOptions[T]],
     ) -> None: ...
     @overload
@@ -118,8 +133,52 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         send: Send | None = None,
         *,
         value_type: Literal["model"] | None = None,
-        receive_model: type[RM] | TypeAdapter[RM],
-        send_model: type[SM] | TypeAdapter[SM],
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope | StarletteWebSocket,
+        receive: Receive | None = None,
+        send: Send | None = None,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope | StarletteWebSocket,
+        receive: Receive | None = None,
+        send: Send | None = None,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope | StarletteWebSocket,
+        receive: Receive | None = None,
+        send: Send | None = None,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeAdapter[SM],
         **options: Unpack[SocketOptions[SM]],
     ) -> None: ...
     @overload

@@ -116,3 +116,35 @@ async def close_code_tables(scope: Scope, receive: Receive, send: Send) -> None:
     table: dict[FailureKind, int] = {"validation": 4422}
     WebSocket(scope, receive, send, close_codes=table)
     WebSocket(scope, receive, send, close_codes={"validaton": 4422})  # type: ignore[dict-item]
+
+
+async def type_forms(scope: Scope, receive: Receive, send: Send) -> None:
+    union = WebSocket(scope, receive, send, model=ClientMsg)
+    assert_type(union, WebSocket[Join | Say, Join | Say])
+    bare = WebSocket(scope, receive, send, model=Join | Say)
+    assert_type(bare, WebSocket[Join | Say, Join | Say])
+    split = WebSocket(scope, receive, send, receive_model=ClientMsg, send_model=Said)
+    assert_type(split, WebSocket[Join | Say, Said])
+    await split.send(Join(type="join", name="x"))  # type: ignore[arg-type]
+    explicit = WebSocket(
+        scope,
+        receive,
+        send,
+        receive_type="model",
+        send_type="model",
+        receive_model=ClientMsg,
+        send_model=Said,
+    )
+    assert_type(explicit, WebSocket[Join | Say, Said])
+    one_type = WebSocket(scope, receive, send, model=Chat, receive_type="model")
+    assert_type(one_type, WebSocket[Chat, Chat])
+    adapters = WebSocket(scope, receive, send, model=client_adapter)
+    assert_type(adapters, WebSocket[Join | Say, Join | Say])
+    mixed = WebSocket(scope, receive, send, receive_model=ClientMsg, send_model=TypeAdapter(Said))
+    assert_type(mixed, WebSocket[Join | Say, Said])
+
+
+async def fastapi_form(websocket: StarletteWebSocket) -> None:
+    async with WebSocket(websocket, receive_model=ClientMsg, send_model=Said) as ws:
+        async for message in ws:
+            assert_type(message, Join | Say)
