@@ -235,9 +235,10 @@ def _check(args: argparse.Namespace) -> int:
             continue
         problems += 1
     if problems:
+        first = "move or delete the files typedws did not generate, then " if foreign else ""
         print(
-            f"{problems} schema file(s) out of date: run typedws schema export {args.app}"
-            f" --out {directory}"
+            f"{problems} schema file(s) out of date: {first}run typedws schema export"
+            f" {args.app} --out {directory}"
         )
         return 1
     print(f"{len(files)} schema files in {directory} are current")
