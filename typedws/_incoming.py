@@ -46,21 +46,22 @@ class IncomingMessages:
 
     async def _next_message(self) -> Message:
         """The next ASGI message: first those a failed send read ahead, then the server's."""
-        if self._drain is not None:
-            await asyncio.shield(self._drain)
-        if self._pending:
-            return self._pending.popleft()
-        if self._gone is not None:
-            code, reason = self._gone
-            return {"type": "websocket.disconnect", "code": code, "reason": reason}
-        return await self._receive_from_server()
-
-    async def _receive_from_server(self) -> Message:
+        if self._drain is not None or self._gone is not None:
+            return await self._next_after_loss()
         self._receiving = True
         try:
             return await self._receive()
         finally:
             self._receiving = False
+
+    async def _next_after_loss(self) -> Message:
+        """The next message once the peer is known gone: those read ahead, then its disconnect."""
+        if self._drain is not None:
+            await asyncio.shield(self._drain)
+        if self._pending:
+            return self._pending.popleft()
+        code, reason = self._gone or (CloseCode.ABNORMAL_CLOSURE, "")
+        return {"type": "websocket.disconnect", "code": code, "reason": reason}
 
     def _peer_left(self, message: Message) -> None:
         """Take note of the server's ``websocket.disconnect`` *message*: the peer is gone."""
@@ -102,7 +103,8 @@ class IncomingMessages:
             if self._receiving:
                 await asyncio.sleep(0)
                 continue
-            message = await self._receive_from_server()
+            # This connection's own receives wait for the drain from here on.
+            message = await self._receive()
             self._pending.append(message)
             if message["type"] == "websocket.disconnect":
                 self._peer_left(message)
