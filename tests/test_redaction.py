@@ -15,7 +15,7 @@ from pydantic_core import to_jsonable_python
 from starlette.applications import Starlette
 
 from tests.marked import MARK, PAYLOADS, Marked, assert_no_input, profile
-from tests.server import close_of, connect, run_server
+from tests.server import WS_IMPLEMENTATIONS, close_of, connect, run_server
 from typedws import InvalidMessage, WebSocket, route
 
 
@@ -79,10 +79,10 @@ def log_text(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [logging.Formatter().format(r) for r in caplog.records if r.name == "typedws"]
 
 
-@pytest.fixture(scope="module")
-def url() -> Iterator[str]:
-    """The app under uvicorn."""
-    with run_server(app) as base:
+@pytest.fixture(scope="module", params=WS_IMPLEMENTATIONS)
+def url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The app under uvicorn, once per WebSocket implementation."""
+    with run_server(app, ws=request.param) as base:
         yield base
 
 

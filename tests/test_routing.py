@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from websockets.exceptions import InvalidStatus
 
 from tests.messages import Ping
-from tests.server import close_of, connect, run_server
+from tests.server import WS_IMPLEMENTATIONS, close_of, connect, run_server
 from typedws import ConfigurationError, WebSocket, WebSocketRoute, route
 
 
@@ -103,9 +103,10 @@ app = Starlette(
 )
 
 
-@pytest.fixture(scope="module")
-def url() -> Iterator[str]:
-    with run_server(app) as base:
+@pytest.fixture(scope="module", params=WS_IMPLEMENTATIONS)
+def url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The app under uvicorn, once per WebSocket implementation."""
+    with run_server(app, ws=request.param) as base:
         yield base
 
 
