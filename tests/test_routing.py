@@ -67,6 +67,12 @@ async def refuse_badly(ws: WebSocket[str, str]) -> None:
     raise WebSocketException(code=1005, reason="no such code on the wire")
 
 
+@route("/strict", model=Ping, close_codes={"validation": 4422}, max_size=64)
+async def strict(ws: WebSocket[Ping, Ping]) -> None:
+    async for ping in ws:
+        await ws.send(ping)
+
+
 @route("/model", model=Ping)
 async def echo(ws: WebSocket[Ping, Ping]) -> None:
     async for ping in ws:
@@ -97,6 +103,7 @@ app = Starlette(
         crash,
         refuse,
         refuse_badly,
+        strict,
         echo,
         WebSocketRoute("/tagged", tagged, middleware=[Middleware(Tagging)]),
     ]
@@ -207,6 +214,19 @@ def test_a_made_up_client_address_is_not_logged(url: str, caplog: pytest.LogCapt
     assert len(lines) == 1, lines
     assert "MARKER" not in lines[0]
     assert "from a client with an unreadable address with 1008" in lines[0]
+
+
+def test_every_connection_gets_the_route_s_options_and_a_state_of_its_own(url: str) -> None:
+    """Each connection of a route has the route's options (a close-code override, a size
+    limit), and one connection's end leaves the next untouched."""
+    with connect(url + "/strict") as client:
+        client.send('{"type":"ping"}')
+        assert close_of(client) == (4422, "invalid message: seq: Field required")
+    with connect(url + "/strict") as client:
+        client.send('{"type":"ping","seq":1}')
+        assert json.loads(client.recv(timeout=10)) == {"type": "ping", "seq": 1}
+        client.send('{"type":"ping","seq":1,"padding":"' + "x" * 64 + '"}')
+        assert close_of(client) == (1009, "message too big: over 64 bytes")
 
 
 def test_route_middleware(url: str) -> None:

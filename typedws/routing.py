@@ -92,7 +92,7 @@ class HandlerApp:
         return self._template.send_adapter
 
     async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
-        ws: WebSocket[Any, Any] = WebSocket(scope, receive, send, **self.options)
+        ws = self._template.for_connection(scope, receive, send)
         try:
             if ws.auto_accept:
                 await ws.accept()

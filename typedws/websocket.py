@@ -242,17 +242,14 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
                 raise ConfigurationError(
                     "give a Starlette WebSocket alone, or scope, receive, send"
                 )
-            self.connection: StarletteWebSocket = scope
             # The ASGI callables themselves: this class keeps the connection's state.
-            self._receive: Receive = scope._receive  # pyright: ignore[reportPrivateUsage] - Starlette keeps no public name for them
-            self._send: Send = scope._send  # pyright: ignore[reportPrivateUsage] - as above
+            receive = scope._receive  # pyright: ignore[reportPrivateUsage] - Starlette keeps no public name for them
+            send = scope._send  # pyright: ignore[reportPrivateUsage] - as above
+            self._attach(scope, receive, send)
         else:
             if receive is None or send is None:
                 raise ConfigurationError("WebSocket(scope, receive, send) needs all three")
-            self.connection = StarletteWebSocket(scope, receive, send)
-            self._receive = receive
-            self._send = send
-        self._start_incoming()
+            self._attach(StarletteWebSocket(scope, receive, send), receive, send)
 
         check_flags(
             catch_disconnect=catch_disconnect,
@@ -283,6 +280,23 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         self._invalid_reply = invalid_reply
         #: Whether a route accepts the connection before calling its handler.
         self.auto_accept: bool = auto_accept
+
+    def _attach(self, connection: StarletteWebSocket, receive: Receive, send: Send) -> None:
+        self.connection: StarletteWebSocket = connection
+        self._receive: Receive = receive
+        self._send: Send = send
+        self._start_incoming()
+
+    def for_connection(self, scope: Scope, receive: Receive, send: Send) -> Self:
+        """A WebSocket on another connection with this one's options, checked once already.
+
+        Routes build each connection's WebSocket this way, from one built when the route was.
+        """
+        ws = object.__new__(type(self))
+        for name in _OPTION_SLOTS:
+            setattr(ws, name, getattr(self, name))
+        ws._attach(StarletteWebSocket(scope, receive, send), receive, send)
+        return ws
 
     # Configuration
 
@@ -561,6 +575,12 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
                 raise InvalidState("cannot send: the connection is closed") from None
             await self._learn_disconnect()
             raise self._disconnect() from None
+
+
+_OPTION_SLOTS = tuple(
+    name for name in WebSocket.__slots__ if name not in ("connection", "_receive", "_send")
+)
+"""What a WebSocket's options made of it: all a copy on another connection shares."""
 
 
 def _needs_model(codec: ModelCodec[T] | None, direction: str) -> ModelCodec[T]:
