@@ -33,7 +33,7 @@ class TypedRoute:
 
     name: str
     path: str
-    app: HandlerApp
+    app: HandlerApp[Any, Any]
 
     @property
     def address(self) -> str:
@@ -147,7 +147,8 @@ def _walk(routes: Iterable[BaseRoute], prefix: str) -> Iterator[TypedRoute]:
     for route in routes:
         endpoint = getattr(route, "endpoint", None)
         if isinstance(route, StarletteWebSocketRoute) and isinstance(endpoint, HandlerApp):
-            yield TypedRoute(route.name, prefix + route.path, endpoint)
+            app = cast("HandlerApp[Any, Any]", endpoint)
+            yield TypedRoute(route.name, prefix + route.path, app)
         elif isinstance(route, Mount):
             yield from _walk(route.routes, prefix + route.path)
         else:

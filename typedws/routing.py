@@ -5,27 +5,35 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, NoReturn
+from typing import Any, Concatenate, Generic, Literal, NoReturn, TypeAlias, TypeVar, overload
 
 from pydantic import TypeAdapter
 from starlette.middleware import Middleware
 from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
+from typing_extensions import TypeForm, Unpack
 
 from typedws.codec import ValueType
-from typedws.options import check_option_names
+from typedws.options import SocketOptions, check_option_names
 from typedws.websocket import WebSocket
 
 __all__ = ["Handler", "HandlerApp", "WebSocketRoute", "route"]
 
 logger: logging.Logger = logging.getLogger("typedws")
 
-Handler = Callable[..., Awaitable[None]]
-"""``async def handler(ws, **path_params) -> None``: takes the typed WebSocket, and
-the path parameters its signature names (all of them if it takes ``**kwargs``)."""
+R = TypeVar("R")
+S = TypeVar("S")
+T = TypeVar("T")
+RM = TypeVar("RM")
+SM = TypeVar("SM")
+
+Handler: TypeAlias = Callable[Concatenate[WebSocket[R, S], ...], Awaitable[None]]
+"""``async def handler(ws: WebSocket[R, S], **path_params) -> None``: takes the typed
+WebSocket, and the path parameters its signature names (all of them if it takes
+``**kwargs``)."""
 
 
-class HandlerApp:
+class HandlerApp(Generic[R, S]):
     """The ASGI app of a typed route: runs a handler on a typed ``WebSocket``.
 
     Takes ``WebSocket``'s keyword options (value and message types, close policy),
@@ -43,7 +51,7 @@ class HandlerApp:
 
     def __init__(
         self,
-        handler: Handler,
+        handler: Handler[R, S],
         *,
         middleware: Sequence[Middleware] | None = None,
         **options: Any,
@@ -56,7 +64,7 @@ class HandlerApp:
         #: The handler's name, which Starlette names the route after.
         self.__name__: str = getattr(handler, "__name__", type(handler).__name__)
         # Built once, so that bad options fail here and the message types can be read.
-        self._template: WebSocket[Any, Any] = WebSocket(
+        self._template: WebSocket[R, S] = WebSocket(
             {"type": "websocket", "path": "/", "headers": []},
             _not_connected,
             _not_connected,
@@ -82,12 +90,12 @@ class HandlerApp:
         return self._template.send_type
 
     @property
-    def receive_adapter(self) -> TypeAdapter[Any] | None:
+    def receive_adapter(self) -> TypeAdapter[R] | None:
         """The ``TypeAdapter`` of the messages clients send, if the route has one."""
         return self._template.receive_adapter
 
     @property
-    def send_adapter(self) -> TypeAdapter[Any] | None:
+    def send_adapter(self) -> TypeAdapter[S] | None:
         """The ``TypeAdapter`` of the messages the server sends, if the route has one."""
         return self._template.send_adapter
 
@@ -107,7 +115,7 @@ class HandlerApp:
             await ws.finish()
 
 
-class WebSocketRoute(StarletteWebSocketRoute):
+class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
     """A Starlette route whose handler takes a typed ``WebSocket``.
 
     ``WebSocketRoute(path, handler, **options)``: the options are ``WebSocket``'s,
@@ -115,10 +123,391 @@ class WebSocketRoute(StarletteWebSocketRoute):
     connection. ``endpoint`` is that ``HandlerApp``.
     """
 
+    # BEGIN OVERLOADS WebSocketRoute: written by scripts/overloads.py, edit the table there
+    @overload
+    def __init__(
+        self: WebSocketRoute[T, T],
+        path: str,
+        endpoint: Handler[T, T],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: TypeForm[T],
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[T, T],
+        path: str,
+        endpoint: Handler[T, T],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: TypeAdapter[T],
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, SM],
+        path: str,
+        endpoint: Handler[RM, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, SM],
+        path: str,
+        endpoint: Handler[RM, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, str],
+        path: str,
+        endpoint: Handler[RM, str],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["text"] | None = None,
+        receive_model: TypeForm[RM],
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, bytes],
+        path: str,
+        endpoint: Handler[RM, bytes],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["bytes"],
+        receive_model: TypeForm[RM],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, Any],
+        path: str,
+        endpoint: Handler[RM, Any],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["json"],
+        receive_model: TypeForm[RM],
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, SM],
+        path: str,
+        endpoint: Handler[RM, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, SM],
+        path: str,
+        endpoint: Handler[RM, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, str],
+        path: str,
+        endpoint: Handler[RM, str],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["text"] | None = None,
+        receive_model: TypeAdapter[RM],
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, bytes],
+        path: str,
+        endpoint: Handler[RM, bytes],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["bytes"],
+        receive_model: TypeAdapter[RM],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, Any],
+        path: str,
+        endpoint: Handler[RM, Any],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["json"],
+        receive_model: TypeAdapter[RM],
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[str, SM],
+        path: str,
+        endpoint: Handler[str, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["model"] | None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[str, SM],
+        path: str,
+        endpoint: Handler[str, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["model"] | None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[str, str],
+        path: str,
+        endpoint: Handler[str, str],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["text"] | None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["text"] | None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[str, bytes],
+        path: str,
+        endpoint: Handler[str, bytes],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["bytes"],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[str, Any],
+        path: str,
+        endpoint: Handler[str, Any],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["json"],
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[bytes, SM],
+        path: str,
+        endpoint: Handler[bytes, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["model"] | None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[bytes, SM],
+        path: str,
+        endpoint: Handler[bytes, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["model"] | None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[bytes, str],
+        path: str,
+        endpoint: Handler[bytes, str],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["text"] | None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[bytes, bytes],
+        path: str,
+        endpoint: Handler[bytes, bytes],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["bytes"],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[bytes, Any],
+        path: str,
+        endpoint: Handler[bytes, Any],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["json"],
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[Any, SM],
+        path: str,
+        endpoint: Handler[Any, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["model"] | None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[Any, SM],
+        path: str,
+        endpoint: Handler[Any, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["model"] | None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[Any, str],
+        path: str,
+        endpoint: Handler[Any, str],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["text"] | None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[Any, bytes],
+        path: str,
+        endpoint: Handler[Any, bytes],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["bytes"],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[Any, Any],
+        path: str,
+        endpoint: Handler[Any, Any],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["json"],
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[bytes, bytes],
+        path: str,
+        endpoint: Handler[bytes, bytes],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["bytes"],
+        receive_type: Literal["bytes"] | None = None,
+        send_type: Literal["bytes"] | None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[Any, Any],
+        path: str,
+        endpoint: Handler[Any, Any],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["json"],
+        receive_type: Literal["json"] | None = None,
+        send_type: Literal["json"] | None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    # END OVERLOADS WebSocketRoute
     def __init__(
         self,
         path: str,
-        endpoint: Handler,
+        endpoint: Handler[Any, Any],
         *,
         name: str | None = None,
         middleware: Sequence[Middleware] | None = None,
@@ -145,32 +534,355 @@ class WebSocketRoute(StarletteWebSocketRoute):
         return self.handler_app.send_type
 
     @property
-    def receive_adapter(self) -> TypeAdapter[Any] | None:
+    def receive_adapter(self) -> TypeAdapter[R] | None:
         """The ``TypeAdapter`` of the messages clients send, if the route has one."""
         return self.handler_app.receive_adapter
 
     @property
-    def send_adapter(self) -> TypeAdapter[Any] | None:
+    def send_adapter(self) -> TypeAdapter[S] | None:
         """The ``TypeAdapter`` of the messages the server sends, if the route has one."""
         return self.handler_app.send_adapter
 
 
+# BEGIN OVERLOADS route: written by scripts/overloads.py, edit the table there
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["model"] | None = None,
+    model: TypeForm[T],
+    **options: Unpack[SocketOptions[T]],
+) -> Callable[[Handler[T, T]], WebSocketRoute[T, T]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["model"] | None = None,
+    model: TypeAdapter[T],
+    **options: Unpack[SocketOptions[T]],
+) -> Callable[[Handler[T, T]], WebSocketRoute[T, T]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["model"] | None = None,
+    receive_model: TypeForm[RM],
+    send_model: TypeForm[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["model"] | None = None,
+    receive_model: TypeForm[RM],
+    send_model: TypeAdapter[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["text"] | None = None,
+    receive_model: TypeForm[RM],
+    **options: Unpack[SocketOptions[str]],
+) -> Callable[[Handler[RM, str]], WebSocketRoute[RM, str]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["bytes"],
+    receive_model: TypeForm[RM],
+    **options: Unpack[SocketOptions[bytes]],
+) -> Callable[[Handler[RM, bytes]], WebSocketRoute[RM, bytes]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["json"],
+    receive_model: TypeForm[RM],
+    **options: Unpack[SocketOptions[Any]],
+) -> Callable[[Handler[RM, Any]], WebSocketRoute[RM, Any]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["model"] | None = None,
+    receive_model: TypeAdapter[RM],
+    send_model: TypeForm[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["model"] | None = None,
+    receive_model: TypeAdapter[RM],
+    send_model: TypeAdapter[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["text"] | None = None,
+    receive_model: TypeAdapter[RM],
+    **options: Unpack[SocketOptions[str]],
+) -> Callable[[Handler[RM, str]], WebSocketRoute[RM, str]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["bytes"],
+    receive_model: TypeAdapter[RM],
+    **options: Unpack[SocketOptions[bytes]],
+) -> Callable[[Handler[RM, bytes]], WebSocketRoute[RM, bytes]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["json"],
+    receive_model: TypeAdapter[RM],
+    **options: Unpack[SocketOptions[Any]],
+) -> Callable[[Handler[RM, Any]], WebSocketRoute[RM, Any]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["text"] | None = None,
+    send_type: Literal["model"] | None = None,
+    send_model: TypeForm[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[str, SM]], WebSocketRoute[str, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["text"] | None = None,
+    send_type: Literal["model"] | None = None,
+    send_model: TypeAdapter[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[str, SM]], WebSocketRoute[str, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["text"] | None = None,
+    receive_type: Literal["text"] | None = None,
+    send_type: Literal["text"] | None = None,
+    **options: Unpack[SocketOptions[str]],
+) -> Callable[[Handler[str, str]], WebSocketRoute[str, str]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["text"] | None = None,
+    send_type: Literal["bytes"],
+    **options: Unpack[SocketOptions[bytes]],
+) -> Callable[[Handler[str, bytes]], WebSocketRoute[str, bytes]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["text"] | None = None,
+    send_type: Literal["json"],
+    **options: Unpack[SocketOptions[Any]],
+) -> Callable[[Handler[str, Any]], WebSocketRoute[str, Any]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["bytes"],
+    send_type: Literal["model"] | None = None,
+    send_model: TypeForm[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[bytes, SM]], WebSocketRoute[bytes, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["bytes"],
+    send_type: Literal["model"] | None = None,
+    send_model: TypeAdapter[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[bytes, SM]], WebSocketRoute[bytes, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["bytes"],
+    send_type: Literal["text"] | None = None,
+    **options: Unpack[SocketOptions[str]],
+) -> Callable[[Handler[bytes, str]], WebSocketRoute[bytes, str]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["bytes"],
+    send_type: Literal["bytes"],
+    **options: Unpack[SocketOptions[bytes]],
+) -> Callable[[Handler[bytes, bytes]], WebSocketRoute[bytes, bytes]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["bytes"],
+    send_type: Literal["json"],
+    **options: Unpack[SocketOptions[Any]],
+) -> Callable[[Handler[bytes, Any]], WebSocketRoute[bytes, Any]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["json"],
+    send_type: Literal["model"] | None = None,
+    send_model: TypeForm[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[Any, SM]], WebSocketRoute[Any, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["json"],
+    send_type: Literal["model"] | None = None,
+    send_model: TypeAdapter[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[Any, SM]], WebSocketRoute[Any, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["json"],
+    send_type: Literal["text"] | None = None,
+    **options: Unpack[SocketOptions[str]],
+) -> Callable[[Handler[Any, str]], WebSocketRoute[Any, str]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["json"],
+    send_type: Literal["bytes"],
+    **options: Unpack[SocketOptions[bytes]],
+) -> Callable[[Handler[Any, bytes]], WebSocketRoute[Any, bytes]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    receive_type: Literal["json"],
+    send_type: Literal["json"],
+    **options: Unpack[SocketOptions[Any]],
+) -> Callable[[Handler[Any, Any]], WebSocketRoute[Any, Any]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["bytes"],
+    receive_type: Literal["bytes"] | None = None,
+    send_type: Literal["bytes"] | None = None,
+    **options: Unpack[SocketOptions[bytes]],
+) -> Callable[[Handler[bytes, bytes]], WebSocketRoute[bytes, bytes]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["json"],
+    receive_type: Literal["json"] | None = None,
+    send_type: Literal["json"] | None = None,
+    **options: Unpack[SocketOptions[Any]],
+) -> Callable[[Handler[Any, Any]], WebSocketRoute[Any, Any]]: ...
+# END OVERLOADS route
 def route(
     path: str,
     *,
     name: str | None = None,
     middleware: Sequence[Middleware] | None = None,
     **options: Any,
-) -> Callable[[Handler], WebSocketRoute]:
+) -> Callable[[Handler[Any, Any]], WebSocketRoute[Any, Any]]:
     """Decorate a handler into a ``WebSocketRoute`` at *path*, with ``WebSocket`` options."""
 
-    def decorate(endpoint: Handler) -> WebSocketRoute:
+    def decorate(endpoint: Handler[Any, Any]) -> WebSocketRoute[Any, Any]:
         return WebSocketRoute(path, endpoint, name=name, middleware=middleware, **options)
 
     return decorate
 
 
-def _path_param_filter(endpoint: Handler) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def _path_param_filter(endpoint: Handler[Any, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """Return a function picking, from the path parameters, those *endpoint* takes."""
     parameters = list(inspect.signature(endpoint).parameters.values())[1:]
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):

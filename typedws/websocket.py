@@ -7,25 +7,20 @@ same state; messages go to the ASGI callables directly, with one state check eac
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-from collections.abc import Callable, Collection, Iterable, Mapping
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, TypeVar, cast, overload
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import TypeAdapter
-from starlette.datastructures import Address
-from starlette.exceptions import WebSocketException
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket as StarletteWebSocket
-from starlette.websockets import WebSocketDisconnect, WebSocketState
+from starlette.websockets import WebSocketState
 from typing_extensions import Self, TypeForm, Unpack
 
-from typedws._attributes import ConnectionAttributes
-from typedws._incoming import IncomingMessages
-from typedws.codec import Codec, Message, ModelCodec, ValueType
-from typedws.codes import CloseCode, FailureKind, check_close_code, is_sendable, truncate_reason
-from typedws.errors import ConfigurationError, Disconnected, InvalidMessage, InvalidState
+from typedws._connection import TypedConnection
+from typedws.codec import ValueType
+from typedws.codes import FailureKind
+from typedws.errors import ConfigurationError, InvalidMessage
 from typedws.options import (
     CaughtCloseCodes,
     OnInvalid,
@@ -37,7 +32,7 @@ from typedws.options import (
 )
 
 if TYPE_CHECKING:
-    from starlette.responses import Response
+    pass
 
 __all__ = ["CaughtCloseCodes", "OnInvalid", "SocketOptions", "WebSocket"]
 
@@ -54,7 +49,7 @@ _CONNECTED = WebSocketState.CONNECTED
 _DISCONNECTED = WebSocketState.DISCONNECTED
 
 
-class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
+class WebSocket(TypedConnection[R, S]):
     """A WebSocket connection that receives values of type ``R`` and sends values of type ``S``.
 
     Build it from an ASGI ``scope, receive, send``, or from a Starlette (or FastAPI)
@@ -82,29 +77,13 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
     ``auto_accept`` (default true) tells a route to accept before calling its handler.
     """
 
-    __slots__ = (
-        "_bytes",
-        "_caught_close_codes",
-        "_invalid_reply",
-        "_json",
-        "_on_invalid",
-        "_receive",
-        "_receive_codec",
-        "_receive_model",
-        "_send",
-        "_send_codec",
-        "_send_model",
-        "_text",
-        "auto_accept",
-        "connection",
-    )
-
+    # BEGIN OVERLOADS WebSocket: written by scripts/overloads.py, edit the table there
     @overload
     def __init__(
         self: WebSocket[T, T],
-        scope: Scope | StarletteWebSocket,
-        receive: Receive | None = None,
-        send: Send | None = None,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
         *,
         value_type: Literal["model"] | None = None,
         receive_type: Literal["model"] | None = None,
@@ -115,9 +94,33 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
     @overload
     def __init__(
         self: WebSocket[T, T],
-        scope: Scope | StarletteWebSocket,
-        receive: Receive | None = None,
-        send: Send | None = None,
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: TypeForm[T],
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[T, T],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: TypeAdapter[T],
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[T, T],
+        websocket: StarletteWebSocket,
+        /,
         *,
         value_type: Literal["model"] | None = None,
         receive_type: Literal["model"] | None = None,
@@ -128,9 +131,9 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
     @overload
     def __init__(
         self: WebSocket[RM, SM],
-        scope: Scope | StarletteWebSocket,
-        receive: Receive | None = None,
-        send: Send | None = None,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
         *,
         value_type: Literal["model"] | None = None,
         receive_type: Literal["model"] | None = None,
@@ -142,9 +145,22 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
     @overload
     def __init__(
         self: WebSocket[RM, SM],
-        scope: Scope | StarletteWebSocket,
-        receive: Receive | None = None,
-        send: Send | None = None,
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
         *,
         value_type: Literal["model"] | None = None,
         receive_type: Literal["model"] | None = None,
@@ -156,9 +172,91 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
     @overload
     def __init__(
         self: WebSocket[RM, SM],
-        scope: Scope | StarletteWebSocket,
-        receive: Receive | None = None,
-        send: Send | None = None,
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["text"] | None = None,
+        receive_model: TypeForm[RM],
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, str],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["text"] | None = None,
+        receive_model: TypeForm[RM],
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, bytes],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["bytes"],
+        receive_model: TypeForm[RM],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, bytes],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["bytes"],
+        receive_model: TypeForm[RM],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, Any],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["json"],
+        receive_model: TypeForm[RM],
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, Any],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["json"],
+        receive_model: TypeForm[RM],
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
         *,
         value_type: Literal["model"] | None = None,
         receive_type: Literal["model"] | None = None,
@@ -170,52 +268,488 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
     @overload
     def __init__(
         self: WebSocket[RM, SM],
-        scope: Scope | StarletteWebSocket,
-        receive: Receive | None = None,
-        send: Send | None = None,
+        websocket: StarletteWebSocket,
+        /,
         *,
         value_type: Literal["model"] | None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         receive_model: TypeAdapter[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["text"] | None = None,
+        receive_model: TypeAdapter[RM],
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, str],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["text"] | None = None,
+        receive_model: TypeAdapter[RM],
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, bytes],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["bytes"],
+        receive_model: TypeAdapter[RM],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, bytes],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["bytes"],
+        receive_model: TypeAdapter[RM],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, Any],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["json"],
+        receive_model: TypeAdapter[RM],
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, Any],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["json"],
+        receive_model: TypeAdapter[RM],
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["model"] | None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["model"] | None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["model"] | None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["model"] | None = None,
         send_model: TypeAdapter[SM],
         **options: Unpack[SocketOptions[SM]],
     ) -> None: ...
     @overload
     def __init__(
         self: WebSocket[str, str],
-        scope: Scope | StarletteWebSocket,
-        receive: Receive | None = None,
-        send: Send | None = None,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
         *,
         value_type: Literal["text"] | None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["text"] | None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, str],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["text"] | None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["text"] | None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, bytes],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["bytes"],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, bytes],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["bytes"],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, Any],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["json"],
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, Any],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["json"],
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["bytes"],
+        send_type: Literal["model"] | None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["bytes"],
+        send_type: Literal["model"] | None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["bytes"],
+        send_type: Literal["model"] | None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["bytes"],
+        send_type: Literal["model"] | None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["bytes"],
+        send_type: Literal["text"] | None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, str],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["bytes"],
+        send_type: Literal["text"] | None = None,
         **options: Unpack[SocketOptions[str]],
     ) -> None: ...
     @overload
     def __init__(
         self: WebSocket[bytes, bytes],
-        scope: Scope | StarletteWebSocket,
-        receive: Receive | None = None,
-        send: Send | None = None,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
         *,
-        value_type: Literal["bytes"],
+        receive_type: Literal["bytes"],
+        send_type: Literal["bytes"],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, bytes],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["bytes"],
+        send_type: Literal["bytes"],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, Any],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["bytes"],
+        send_type: Literal["json"],
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, Any],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["bytes"],
+        send_type: Literal["json"],
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["json"],
+        send_type: Literal["model"] | None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["json"],
+        send_type: Literal["model"] | None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["json"],
+        send_type: Literal["model"] | None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["json"],
+        send_type: Literal["model"] | None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["json"],
+        send_type: Literal["text"] | None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, str],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["json"],
+        send_type: Literal["text"] | None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, bytes],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        receive_type: Literal["json"],
+        send_type: Literal["bytes"],
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, bytes],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["json"],
+        send_type: Literal["bytes"],
         **options: Unpack[SocketOptions[bytes]],
     ) -> None: ...
     @overload
     def __init__(
         self: WebSocket[Any, Any],
-        scope: Scope | StarletteWebSocket,
-        receive: Receive | None = None,
-        send: Send | None = None,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
         *,
-        value_type: ValueType | None = None,
-        receive_type: ValueType | None = None,
-        send_type: ValueType | None = None,
-        model: Any = None,
-        receive_model: Any = None,
-        send_model: Any = None,
+        receive_type: Literal["json"],
+        send_type: Literal["json"],
         **options: Unpack[SocketOptions[Any]],
     ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, Any],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        receive_type: Literal["json"],
+        send_type: Literal["json"],
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, bytes],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["bytes"],
+        receive_type: Literal["bytes"] | None = None,
+        send_type: Literal["bytes"] | None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, bytes],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["bytes"],
+        receive_type: Literal["bytes"] | None = None,
+        send_type: Literal["bytes"] | None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, Any],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["json"],
+        receive_type: Literal["json"] | None = None,
+        send_type: Literal["json"] | None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, Any],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["json"],
+        receive_type: Literal["json"] | None = None,
+        send_type: Literal["json"] | None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    # END OVERLOADS WebSocket
     def __init__(
         self,
         scope: Scope | StarletteWebSocket,
@@ -268,24 +802,13 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
             close_codes=close_codes,
             show_validator_messages=show_validator_messages,
         )
-        self._text = codecs.text
-        self._bytes = codecs.bytes
-        self._json = codecs.json
-        self._receive_model = codecs.receive_model
-        self._send_model = codecs.send_model
-        self._receive_codec = codecs.receive
-        self._send_codec = codecs.send
-        self._caught_close_codes = resolve_caught_close_codes(catch_disconnect, caught_close_codes)
-        self._on_invalid = on_invalid
-        self._invalid_reply = invalid_reply
-        #: Whether a route accepts the connection before calling its handler.
-        self.auto_accept: bool = auto_accept
-
-    def _attach(self, connection: StarletteWebSocket, receive: Receive, send: Send) -> None:
-        self.connection: StarletteWebSocket = connection
-        self._receive: Receive = receive
-        self._send: Send = send
-        self._start_incoming()
+        self._configure(
+            codecs,
+            caught_close_codes=resolve_caught_close_codes(catch_disconnect, caught_close_codes),
+            on_invalid=on_invalid,
+            invalid_reply=invalid_reply,
+            auto_accept=auto_accept,
+        )
 
     def for_connection(self, scope: Scope, receive: Receive, send: Send) -> Self:
         """A WebSocket on another connection with this one's options, checked once already.
@@ -298,307 +821,8 @@ class WebSocket(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         ws._attach(StarletteWebSocket(scope, receive, send), receive, send)
         return ws
 
-    # Configuration
-
-    @property
-    def receive_type(self) -> ValueType:
-        """The value type ``receive()`` returns."""
-        return self._receive_codec.value_type
-
-    @property
-    def send_type(self) -> ValueType:
-        """The value type ``send()`` takes."""
-        return self._send_codec.value_type
-
-    @property
-    def value_type(self) -> ValueType | None:
-        """The value type of both directions, or ``None`` when they differ."""
-        receive_type = self.receive_type
-        return receive_type if receive_type == self.send_type else None
-
-    @property
-    def receive_adapter(self) -> TypeAdapter[R] | None:
-        """The ``TypeAdapter`` incoming models are validated with, if any."""
-        return None if self._receive_model is None else self._receive_model.adapter
-
-    @property
-    def send_adapter(self) -> TypeAdapter[S] | None:
-        """The ``TypeAdapter`` outgoing models are serialized with, if any."""
-        return None if self._send_model is None else self._send_model.adapter
-
-    @property
-    def caught_close_codes(self) -> CaughtCloseCodes:
-        """The disconnect codes silenced: a frozenset, or the builtin ``all``."""
-        return self._caught_close_codes
-
-    @property
-    def closed(self) -> bool:
-        """Whether the connection is over: closed by either side, or refused."""
-        connection = self.connection
-        return (
-            connection.application_state is _DISCONNECTED
-            or connection.client_state is _DISCONNECTED
-        )
-
-    # Lifecycle
-
-    async def accept(
-        self,
-        subprotocol: str | None = None,
-        headers: Iterable[tuple[bytes, bytes]] | None = None,
-    ) -> None:
-        """Accept the connection; do nothing when it is already accepted."""
-        connection = self.connection
-        if connection.application_state is _CONNECTED:
-            return
-        if self.closed:
-            raise InvalidState("cannot accept: the connection is closed")
-        if connection.client_state is _CONNECTING:
-            message = await self._next_message()
-            if message["type"] != "websocket.connect":
-                self._unexpected(message)
-            connection.client_state = _CONNECTED
-        await self._send(
-            {"type": "websocket.accept", "subprotocol": subprotocol, "headers": list(headers or ())}
-        )
-        connection.application_state = _CONNECTED
-
-    async def close(self, code: int = CloseCode.NORMAL_CLOSURE, reason: str | None = None) -> None:
-        """Close the connection with *code* and *reason* (cut to 123 bytes of UTF-8).
-
-        Before ``accept()`` this refuses the handshake: the client sees HTTP 403. Does
-        nothing once the peer has gone; raises ``InvalidState`` when already closed.
-        """
-        check_close_code(code)
-        if self._gone is not None:
-            return
-        if self.closed:
-            raise InvalidState("cannot close: the connection is already closed")
-        reason = truncate_reason(reason or "")
-        # Closed from here on: sends still waiting for the transport end in InvalidState.
-        self.connection.application_state = _DISCONNECTED
-        try:
-            await self._send({"type": "websocket.close", "code": int(code), "reason": reason})
-        except (OSError, WebSocketDisconnect):
-            self.connection.client_state = _DISCONNECTED
-
-    async def reject(self, reason: str | None = None) -> None:
-        """Refuse the connection: HTTP 403 before ``accept()``, close code 1008 after."""
-        await self.close(CloseCode.POLICY_VIOLATION, reason)
-
-    async def ensure_closed(
-        self, code: int = CloseCode.NORMAL_CLOSURE, reason: str | None = None
-    ) -> None:
-        """Close the connection if it is still open; never raise when it is closed or gone."""
-        if self.closed:
-            return
-        try:
-            await self.close(code, reason)
-        except (OSError, RuntimeError, WebSocketDisconnect):
-            self.connection.client_state = _DISCONNECTED
-
-    async def __aenter__(self) -> Self:
-        await self.accept()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> bool:
-        return await self.finish(exc)
-
-    async def finish(self, exc: BaseException | None = None) -> bool:
-        """Close the connection as the end of a session that raised *exc* (or nothing).
-
-        Returns whether *exc* is handled: a clean end closes with 1000; this connection's
-        own disconnect or ``InvalidMessage`` (see ``owns()``) is handled when its code is
-        caught (``caught_close_codes``); Starlette's ``WebSocketException`` closes with
-        its code and is handled, when that code can be sent; anything else, a disconnect
-        of another connection included, closes with 1011 and is not.
-        """
-        if exc is None:
-            await self.ensure_closed()
-            return True
-        if self.owns(exc):
-            if isinstance(exc, InvalidMessage):
-                await self.ensure_closed(exc.close_code, exc.reason)
-                return self._catches(exc.close_code)
-            self.connection.client_state = _DISCONNECTED
-            return self._catches(cast(WebSocketDisconnect, exc).code)
-        if isinstance(exc, WebSocketException) and is_sendable(exc.code):
-            await self.ensure_closed(exc.code, exc.reason)
-            return True
-        if isinstance(exc, Exception):
-            await self.ensure_closed(CloseCode.INTERNAL_ERROR)
-        return False
-
-    def owns(self, exc: BaseException) -> bool:
-        """Whether *exc* is the end of this very connection.
-
-        That is an ``InvalidMessage``, or a ``Disconnected`` raised for this connection;
-        a plain ``WebSocketDisconnect`` counts only once this connection is over. A
-        disconnect raised by a send to another connection is not this one's end.
-        """
-        if isinstance(exc, Disconnected):
-            return exc.websocket.connection is self.connection
-        if isinstance(exc, WebSocketDisconnect):
-            return self.closed
-        return isinstance(exc, InvalidMessage)
-
-    def _catches(self, code: int) -> bool:
-        codes = self._caught_close_codes
-        return codes is all or code in cast(Collection[int], codes)
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> R:
-        try:
-            return await self.receive()
-        except WebSocketDisconnect:
-            raise StopAsyncIteration from None
-
-    # Raw ASGI messages
-
-    async def receive_raw(self) -> Message:
-        """Receive the next raw ASGI message."""
-        message = await self._next_message()
-        if message["type"] == "websocket.disconnect":
-            self._peer_left(message)
-        return message
-
-    async def send_raw(self, message: Message) -> None:
-        """Send a raw ASGI message."""
-        await self._send(message)
-
-    receive_event = receive_raw
-    send_event = send_raw
-
-    # Values
-
-    async def receive(self) -> R:
-        """Receive the next message as a value of the receive type."""
-        return cast(R, await self._receive_with(self._receive_codec))
-
-    async def send(self, value: S) -> None:
-        """Send *value* as a message of the send type."""
-        await self._send_data(self._send_codec.encode(value))
-
-    async def receive_text(self) -> str:
-        """Receive a text message."""
-        return await self._receive_with(self._text)
-
-    async def receive_bytes(self) -> bytes:
-        """Receive a binary message."""
-        return await self._receive_with(self._bytes)
-
-    async def receive_json(self) -> Any:
-        """Receive a text message holding JSON and return the value it holds."""
-        return await self._receive_with(self._json)
-
-    async def receive_model(self) -> R:
-        """Receive a text message holding JSON and validate it into the receive model."""
-        return await self._receive_with(_needs_model(self._receive_model, "receive"))
-
-    async def send_text(self, data: str) -> None:
-        """Send *data* in a text message."""
-        await self._send_data(self._text.encode(data))
-
-    async def send_bytes(self, data: bytes) -> None:
-        """Send *data* in a binary message."""
-        await self._send_data(self._bytes.encode(data))
-
-    async def send_json(self, data: Any) -> None:
-        """Send *data* as JSON in a text message."""
-        await self._send_data(self._json.encode(data))
-
-    async def send_model(self, value: S) -> None:
-        """Serialize *value* with the send model and send it in a text message."""
-        await self._send_data(_needs_model(self._send_model, "send").encode(value))
-
-    async def send_denial_response(self, response: Response) -> None:
-        """Refuse the handshake with an HTTP *response*, where the server supports it."""
-        await self.connection.send_denial_response(response)
-        self.connection.application_state = _DISCONNECTED
-
-    async def _receive_with(self, codec: Codec[T]) -> T:
-        if self.connection.application_state is not _CONNECTED and not self._pending:
-            raise self._not_open("receive")
-        while True:
-            message = await self._next_message()
-            if message["type"] != "websocket.receive":
-                self._unexpected(message)
-            try:
-                return codec.decode(message)
-            except InvalidMessage as exc:
-                await self._handle_invalid(exc)
-
-    def _not_open(self, action: str) -> Exception:
-        if self._gone is not None:
-            return self._disconnect()
-        why = "the connection is closed" if self.closed else "accept() it first"
-        return InvalidState(f"cannot {action}: {why}")
-
-    def _unexpected(self, message: Message) -> NoReturn:
-        if message["type"] == "websocket.disconnect":
-            self._peer_left(message)
-            raise self._disconnect()
-        raise InvalidState(f"unexpected ASGI message {message['type']!r}")
-
-    async def _handle_invalid(self, exc: InvalidMessage) -> None:
-        if self._on_invalid == "reply":
-            assert self._invalid_reply is not None
-            await self.send(self._invalid_reply(exc))
-            return
-        if self._on_invalid == "close":
-            logger.info(
-                "closed a connection to %s from %s with %d: %s (%s)",
-                _endpoint_name(self.scope),
-                _address(self.client),
-                exc.close_code,
-                exc.reason,
-                exc.kind,
-            )
-            await self.ensure_closed(exc.close_code, exc.reason)
-        raise exc
-
-    async def _send_data(self, message: Message) -> None:
-        if self.connection.application_state is not _CONNECTED:
-            raise self._not_open("send")
-        try:
-            await self._send(message)
-        except (OSError, RuntimeError):
-            if self._gone is None and self.application_state is _DISCONNECTED:
-                # The app closed the connection while this send waited for the transport.
-                raise InvalidState("cannot send: the connection is closed") from None
-            await self._learn_disconnect()
-            raise self._disconnect() from None
-
 
 _OPTION_SLOTS = tuple(
-    name for name in WebSocket.__slots__ if name not in ("connection", "_receive", "_send")
+    name for name in TypedConnection.__slots__ if name not in ("connection", "_receive", "_send")
 )
 """What a WebSocket's options made of it: all a copy on another connection shares."""
-
-
-def _needs_model(codec: ModelCodec[T] | None, direction: str) -> ModelCodec[T]:
-    if codec is None:
-        raise ConfigurationError(f"{direction}_model() needs model= or {direction}_model=")
-    return codec
-
-
-def _endpoint_name(scope: Scope) -> str:
-    return str(getattr(scope.get("endpoint"), "__name__", "an ASGI app"))
-
-
-def _address(client: Address | None) -> str:
-    """The client's address for a log line; never text a proxy header could have made up."""
-    if client is None:
-        return "an unknown client"
-    try:
-        host = ipaddress.ip_address(client.host)
-    except ValueError:
-        return "a client with an unreadable address"
-    return f"{host}:{int(client.port)}"

@@ -1,0 +1,196 @@
+"""Write the typed overloads of ``WebSocket``, ``WebSocketRoute`` and ``route`` from one table.
+
+Each direction of a socket is one of five kinds: a message type given as a ``TypeForm`` or
+as a ``TypeAdapter`` (value type "model"), or the value type "text", "bytes" or "json".
+Every pair of kinds gets an overload, as do ``value_type="bytes"`` / ``"json"`` and
+``model=``; any other mix of options is a type error (and a ``ConfigurationError`` at
+runtime). The overloads go between marker comments in the modules; ``--check`` fails when
+a module differs from what this script writes (run in ``.ci/run``).
+
+    python scripts/overloads.py [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BEGIN = "# BEGIN OVERLOADS {key}: written by scripts/overloads.py, edit the table there"
+END = "# END OVERLOADS {key}"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one direction is typed: its value type, and its message type parameter if any."""
+
+    literal: str
+    model: str | None = None  # "TypeForm" or "TypeAdapter"
+    value: str = ""  # the type of a value, for the kinds without a model
+
+    @property
+    def optional(self) -> bool:
+        """Whether the value type may be left out ("model" with a model, and "text")."""
+        return self.model is not None or self.literal == "text"
+
+
+KINDS = (
+    Kind("model", model="TypeForm"),
+    Kind("model", model="TypeAdapter"),
+    Kind("text", value="str"),
+    Kind("bytes", value="bytes"),
+    Kind("json", value="Any"),
+)
+
+
+@dataclass(frozen=True)
+class Overload:
+    """One overload: its keyword parameters, and the types ``R`` and ``S`` it gives."""
+
+    params: tuple[str, ...]
+    receive: str
+    send: str
+
+
+def _literal(literal: str, optional: bool) -> str:
+    return f'Literal["{literal}"] | None = None' if optional else f'Literal["{literal}"]'
+
+
+def _pair(receive: Kind, send: Kind) -> Overload:
+    params: list[str] = []
+    if receive.literal == send.literal and receive.optional:
+        params.append(f"value_type: {_literal(receive.literal, True)}")
+    params.append(f"receive_type: {_literal(receive.literal, receive.optional)}")
+    params.append(f"send_type: {_literal(send.literal, send.optional)}")
+    for direction, kind, var in (("receive", receive, "RM"), ("send", send, "SM")):
+        if kind.model:
+            params.append(f"{direction}_model: {kind.model}[{var}]")
+    return Overload(tuple(params), receive.value or "RM", send.value or "SM")
+
+
+def _both(literal: str, value: str) -> Overload:
+    return Overload(
+        (
+            f"value_type: {_literal(literal, False)}",
+            f"receive_type: {_literal(literal, True)}",
+            f"send_type: {_literal(literal, True)}",
+        ),
+        value,
+        value,
+    )
+
+
+def _model(model: str) -> Overload:
+    return Overload(
+        (
+            f"value_type: {_literal('model', True)}",
+            f"receive_type: {_literal('model', True)}",
+            f"send_type: {_literal('model', True)}",
+            f"model: {model}[T]",
+        ),
+        "T",
+        "T",
+    )
+
+
+OVERLOADS = (
+    _model("TypeForm"),
+    _model("TypeAdapter"),
+    *(_pair(receive, send) for receive in KINDS for send in KINDS),
+    _both("bytes", "bytes"),
+    _both("json", "Any"),
+)
+
+
+def _signature(name: str, head: tuple[str, ...], overload: Overload, returns: str) -> str:
+    lines = ["@overload", f"def {name}("]
+    lines += [f"    {param}," for param in head]
+    lines += [f"    {param}," for param in overload.params]
+    lines.append(f"    **options: Unpack[SocketOptions[{overload.send}]],")
+    lines.append(f") -> {returns}: ...")
+    return "\n".join(lines)
+
+
+def _websocket(overload: Overload) -> list[str]:
+    self = f"self: WebSocket[{overload.receive}, {overload.send}]"
+    forms = (
+        (self, "scope: Scope", "receive: Receive", "send: Send", "*"),
+        (self, "websocket: StarletteWebSocket", "/", "*"),
+    )
+    return [_signature("__init__", form, overload, "None") for form in forms]
+
+
+def _route_class(overload: Overload) -> list[str]:
+    types = f"{overload.receive}, {overload.send}"
+    head = (
+        f"self: WebSocketRoute[{types}]",
+        "path: str",
+        f"endpoint: Handler[{types}]",
+        "*",
+        "name: str | None = None",
+        "middleware: Sequence[Middleware] | None = None",
+    )
+    return [_signature("__init__", head, overload, "None")]
+
+
+def _route_function(overload: Overload) -> list[str]:
+    types = f"{overload.receive}, {overload.send}"
+    head = (
+        "path: str",
+        "*",
+        "name: str | None = None",
+        "middleware: Sequence[Middleware] | None = None",
+    )
+    returns = f"Callable[[Handler[{types}]], WebSocketRoute[{types}]]"
+    return [_signature("route", head, overload, returns)]
+
+
+TARGETS = {
+    "WebSocket": ("typedws/websocket.py", _websocket),
+    "WebSocketRoute": ("typedws/routing.py", _route_class),
+    "route": ("typedws/routing.py", _route_function),
+}
+
+
+def render(key: str, indent: str) -> str:
+    """The block between the markers of *key*, indented like its first marker."""
+    _, write = TARGETS[key]
+    signatures = [text for overload in OVERLOADS for text in write(overload)]
+    body = "\n".join(signatures)
+    return "\n".join(indent + line if line else line for line in body.splitlines())
+
+
+def rewrite(text: str, key: str) -> str:
+    """*text* with the block of *key* replaced by what ``render`` writes."""
+    begin, end = BEGIN.format(key=key), END.format(key=key)
+    start = text.index(begin)
+    line_start = text.rindex("\n", 0, start) + 1
+    indent = text[line_start:start]
+    body_start = text.index("\n", start) + 1
+    body_end = text.index(indent + end, body_start)
+    return text[:body_start] + render(key, indent) + "\n" + text[body_end:]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if a module is out of date")
+    args = parser.parse_args()
+    stale: list[str] = []
+    for key, (module, _) in TARGETS.items():
+        path = ROOT / module
+        text = path.read_text(encoding="utf-8")
+        new = rewrite(text, key)
+        if new != text:
+            stale.append(f"{module} ({key})")
+            if not args.check:
+                path.write_text(new, encoding="utf-8")
+    if args.check and stale:
+        print("out of date, run scripts/overloads.py:", ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
