@@ -11,6 +11,7 @@ from typing import Any, Literal, cast
 from pydantic import TypeAdapter
 from starlette.routing import BaseRoute, Mount
 from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
+from typing_extensions import TypeIs
 
 from typedws.errors import ConfigurationError
 from typedws.routing import HandlerApp
@@ -143,12 +144,15 @@ def _routes_of(app: Any) -> list[BaseRoute]:
     return cast(list[BaseRoute], routes)
 
 
+def _is_typed_app(endpoint: object) -> TypeIs[HandlerApp[Any, Any]]:
+    return isinstance(endpoint, HandlerApp)
+
+
 def _walk(routes: Iterable[BaseRoute], prefix: str) -> Iterator[TypedRoute]:
     for route in routes:
         endpoint = getattr(route, "endpoint", None)
-        if isinstance(route, StarletteWebSocketRoute) and isinstance(endpoint, HandlerApp):
-            app = cast("HandlerApp[Any, Any]", endpoint)
-            yield TypedRoute(route.name, prefix + route.path, app)
+        if isinstance(route, StarletteWebSocketRoute) and _is_typed_app(endpoint):
+            yield TypedRoute(route.name, prefix + route.path, endpoint)
         elif isinstance(route, Mount):
             yield from _walk(route.routes, prefix + route.path)
         else:
