@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -20,7 +19,7 @@ from websockets.exceptions import InvalidStatus
 
 from tests.messages import Ping
 from tests.server import WS_IMPLEMENTATIONS, close_of, connect, run_server
-from typedws import ConfigurationError, WebSocket, WebSocketRoute, route
+from typedws import WebSocket, WebSocketRoute, route
 
 
 class Greeting(BaseModel):
@@ -245,41 +244,6 @@ def test_route_exposes_its_message_types() -> None:
     assert greet.send_adapter.json_schema()["title"] == "Greeting"
     assert takes_no_params.receive_adapter is None
     assert takes_no_params.receive_type == "text"
-
-
-def test_bad_route_options_fail_when_built() -> None:
-    """A route with options that cannot work fails at import time, not at first use."""
-
-    async def handler(ws: Any) -> None:
-        pass
-
-    with pytest.raises(ConfigurationError, match="needs model="):
-        WebSocketRoute("/x", handler, value_type="model")
-
-
-@pytest.mark.parametrize(
-    ("options", "match"),
-    [
-        ({"recieve_model": Ping}, "unknown option 'recieve_model': did you mean 'receive_model'"),
-        ({"on_invalid": "ignore"}, "unknown on_invalid 'ignore'"),
-        ({"max_size": "1k"}, "max_size must be a positive int"),
-        ({"value_type": "modle"}, "unknown receive type 'modle'"),
-        ({"catch_disconnect": "yes"}, "catch_disconnect must be True or False"),
-        ({"auto_accept": 1}, "auto_accept must be True or False"),
-        ({"invalid_reply": "oops", "on_invalid": "reply"}, "invalid_reply must be a function"),
-        ({"close_codes": {"validaton": 4422}}, "unknown failure kind 'validaton'"),
-    ],
-)
-def test_every_ill_typed_option_is_a_configuration_error(
-    options: dict[str, Any], match: str
-) -> None:
-    """An option a type checker would reject fails when the route is built, naming it."""
-
-    async def handler(ws: Any) -> None:
-        pass
-
-    with pytest.raises(ConfigurationError, match=match):
-        route("/x", **options)(handler)
 
 
 def fastapi_app() -> FastAPI:

@@ -525,7 +525,7 @@ def test_invalid_utf8_text_frame_closes_1007() -> None:
         assert close_of(client)[0] == 1007
 
 
-# Misuse, found when the object is built
+# Options, read back (their misuse: tests/test_options.py)
 
 
 def scope() -> dict[str, Any]:
@@ -536,30 +536,9 @@ async def never(*_: Any) -> Any:
     raise AssertionError("not called")
 
 
-@pytest.mark.parametrize(
-    ("options", "match"),
-    [
-        ({"value_type": "xml"}, "unknown receive type 'xml'"),
-        ({"send_type": "xml"}, "unknown send type 'xml'"),
-        ({"value_type": "model"}, "needs model="),
-        ({"receive_type": "model", "send_model": Ping}, "receive type 'model' needs"),
-        ({"model": object()}, "not a message type"),
-        ({"on_invalid": "ignore"}, "unknown on_invalid"),
-        ({"on_invalid": "reply"}, "needs invalid_reply"),
-        ({"close_codes": {"validation": 1006}}, "close_codes"),
-        ({"close_codes": {"schema": 4000}}, "unknown failure kind"),
-        ({"max_size": 0}, "max_size"),
-    ],
-)
-def test_misuse_is_refused_when_built(options: dict[str, Any], match: str) -> None:
-    """Options that cannot work raise ConfigurationError from the constructor."""
-    with pytest.raises(ConfigurationError, match=match):
-        WebSocket(scope(), never, never, **options)
-
-
-def test_value_type_overrides_and_defaults() -> None:
-    """value_type wins over receive_type/send_type; a direction with a model defaults to it."""
-    ws = WebSocket(scope(), never, never, value_type="bytes", receive_type="json")
+def test_value_type_and_defaults() -> None:
+    """value_type sets both directions; a direction with a model defaults to it."""
+    ws = WebSocket(scope(), never, never, value_type="bytes", receive_type="bytes")
     assert (ws.receive_type, ws.send_type, ws.value_type) == ("bytes", "bytes", "bytes")
     plain = WebSocket(scope(), never, never)
     assert (plain.receive_type, plain.send_type) == ("text", "text")

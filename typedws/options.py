@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeGuard, TypeVar, cast
 
 from typing_extensions import TypedDict
 
@@ -87,30 +87,55 @@ def build_codecs(
     close_codes: Mapping[FailureKind, int] | None,
     show_validator_messages: bool = False,
 ) -> Codecs:
-    """Return the codecs for these options; ``value_type`` overrides the per-direction types."""
+    """Return the codecs for these options, or raise ``ConfigurationError`` naming the option.
+
+    ``value_type`` sets both directions and agrees with ``receive_type`` / ``send_type`` when
+    those are given too; ``model`` excludes ``receive_model`` and ``send_model``.
+    """
     if max_size is not None and not _is_positive_int(max_size):
         raise ConfigurationError(f"max_size must be a positive int or None, not {max_size!r}")
     try:
         table = resolve_close_codes(close_codes)
     except (TypeError, ValueError) as exc:
         raise ConfigurationError(f"close_codes: {exc}") from None
+    _check_value_types(value_type=value_type, receive_type=receive_type, send_type=send_type)
+    if model is not None and (receive_model is not None or send_model is not None):
+        raise ConfigurationError("give model= or receive_model=/send_model=, not both")
+    receive_option = _model_option("receive", model, receive_model)
+    send_option = _model_option("send", model, send_model)
+    receive = _direction_type("receive", value_type, receive_type, receive_option)
+    send = _direction_type("send", value_type, send_type, send_option)
     receive_codec = _model_codec(
-        model if receive_model is None else receive_model, max_size, table, show_validator_messages
+        receive_option,
+        model if receive_model is None else receive_model,
+        max_size,
+        table,
+        show_validator_messages,
     )
-    send_codec = _model_codec(model if send_model is None else send_model, max_size, table, False)
+    send_codec = _model_codec(
+        send_option, model if send_model is None else send_model, max_size, table, False
+    )
     text = TextCodec(max_size=max_size, close_codes=table)
     binary = BytesCodec(max_size=max_size, close_codes=table)
     json = JSONCodec(max_size=max_size, close_codes=table)
-    shared: dict[str, Codec[Any] | None] = {"text": text, "bytes": binary, "json": json}
+    shared: dict[str, Codec[Any]] = {"text": text, "bytes": binary, "json": json}
     return Codecs(
         text=text,
         bytes=binary,
         json=json,
         receive_model=receive_codec,
         send_model=send_codec,
-        receive=_choose({**shared, "model": receive_codec}, value_type or receive_type, "receive"),
-        send=_choose({**shared, "model": send_codec}, value_type or send_type, "send"),
+        receive=_chosen(receive, shared, receive_codec),
+        send=_chosen(send, shared, send_codec),
     )
+
+
+def _check_value_types(**options: object) -> None:
+    """Raise ``ConfigurationError`` naming the first of *options* that is not a value type."""
+    for name, value in options.items():
+        if value is not None and value not in VALUE_TYPES:
+            known = ", ".join(repr(known) for known in VALUE_TYPES)
+            raise ConfigurationError(f"{name} must be one of {known}, not {value!r}")
 
 
 TYPE_OPTIONS = ("value_type", "receive_type", "send_type", "model", "receive_model", "send_model")
@@ -158,8 +183,11 @@ def resolve_caught_close_codes(
         return all if catch_disconnect else frozenset()
     if caught_close_codes is all:
         return all
-    if callable(caught_close_codes):
-        raise ConfigurationError("caught_close_codes takes a collection of codes, or all")
+    if not _is_codes(caught_close_codes):
+        raise ConfigurationError(
+            f"caught_close_codes must be a collection of close codes, or all, not "
+            f"{caught_close_codes!r}"
+        )
     return frozenset(caught_close_codes)
 
 
@@ -167,31 +195,74 @@ def _is_positive_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
+def _is_codes(value: object) -> TypeGuard[Collection[int]]:
+    if not isinstance(value, Collection):
+        return False
+    return all(isinstance(code, int) for code in cast("Collection[object]", value))
+
+
+def _model_option(direction: str, model: Any, own_model: Any) -> str | None:
+    """The option that gives *direction* its message type, if one does."""
+    if own_model is not None:
+        return f"{direction}_model"
+    return None if model is None else "model"
+
+
+def _direction_type(
+    direction: str, value_type: ValueType | None, own_type: ValueType | None, model: str | None
+) -> ValueType:
+    """The value type of *direction*, given its options; *model* names its model's option."""
+    type_option, chosen = _type_option(direction, value_type, own_type)
+    if model is not None:
+        if chosen not in (None, "model"):
+            raise ConfigurationError(
+                f"{model} is given, so {type_option} must be 'model' (or left out), not {chosen!r}"
+            )
+        return "model"
+    if chosen == "model":
+        raise ConfigurationError(f"{type_option}='model' needs model= or {direction}_model=")
+    return chosen or "text"
+
+
+def _type_option(
+    direction: str, value_type: ValueType | None, own_type: ValueType | None
+) -> tuple[str, ValueType | None]:
+    """The option that sets the value type of *direction*, and its value."""
+    own = f"{direction}_type"
+    if value_type is None:
+        return own, own_type
+    if own_type is not None and own_type != value_type:
+        raise ConfigurationError(
+            f"value_type={value_type!r} and {own}={own_type!r} differ: give one, or the same"
+        )
+    return "value_type", value_type
+
+
 def _model_codec(
+    option: str | None,
     message_type: Any,
     max_size: int | None,
     table: Mapping[FailureKind, int],
     show_validator_messages: bool,
 ) -> ModelCodec[Any] | None:
-    if message_type is None:
+    if option is None:
         return None
+    try:
+        adapter = adapter_for(message_type)
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{option}: {exc}") from exc
     return ModelCodec(
-        adapter_for(message_type),
+        adapter,
         max_size=max_size,
         close_codes=table,
         show_validator_messages=show_validator_messages,
     )
 
 
-def _choose(
-    codecs: Mapping[str, Codec[Any] | None], value_type: ValueType | None, direction: str
+def _chosen(
+    value_type: ValueType, shared: Mapping[str, Codec[Any]], model: ModelCodec[Any] | None
 ) -> Codec[Any]:
-    chosen = value_type or ("model" if codecs["model"] is not None else "text")
-    if chosen not in codecs:
-        raise ConfigurationError(
-            f"unknown {direction} type {chosen!r}: use one of {', '.join(VALUE_TYPES)}"
-        )
-    codec = codecs[chosen]
-    if codec is None:
-        raise ConfigurationError(f"{direction} type 'model' needs model= or {direction}_model=")
-    return codec
+    """The codec of *value_type*: the direction's model codec for "model", else a shared one."""
+    if value_type == "model" and model is not None:
+        return model
+    return shared[value_type]

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from typing_extensions import TypeForm, Unpack
 
 from typedws.codec import ValueType
+from typedws.errors import ConfigurationError
 from typedws.options import SocketOptions, check_option_names
 from typedws.websocket import WebSocket
 
@@ -57,6 +58,7 @@ class HandlerApp(Generic[R, S]):
         **options: Any,
     ) -> None:
         check_option_names(options)
+        _check_handler(handler)
         #: The handler, called with the typed WebSocket and path parameters.
         self.handler = handler
         #: The WebSocket options each connection is built with.
@@ -880,6 +882,17 @@ def route(
         return WebSocketRoute(path, endpoint, name=name, middleware=middleware, **options)
 
     return decorate
+
+
+def _check_handler(handler: object) -> None:
+    """Raise ``ConfigurationError`` unless *handler* is an async function, or an object
+    whose ``__call__`` is one."""
+    if not callable(handler) or not (
+        inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(type(handler).__call__)
+    ):
+        raise ConfigurationError(
+            f"a route's handler must be an async function (async def), not {handler!r}"
+        )
 
 
 def _path_param_filter(endpoint: Handler[Any, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:

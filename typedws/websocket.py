@@ -27,6 +27,7 @@ from typedws.options import (
     SocketOptions,
     build_codecs,
     check_flags,
+    check_option_names,
     check_policy,
     resolve_caught_close_codes,
 )
@@ -55,11 +56,12 @@ class WebSocket(TypedConnection[R, S]):
     Build it from an ASGI ``scope, receive, send``, or from a Starlette (or FastAPI)
     ``WebSocket`` alone: ``WebSocket(websocket, model=Chat)``.
 
-    Value types: ``value_type`` sets both directions and overrides ``receive_type`` and
-    ``send_type``. Each is ``"text"``, ``"bytes"``, ``"json"`` or ``"model"``, and
-    defaults to ``"model"`` when that direction has a model, else to ``"text"``.
-    ``model`` is the message type of both directions, ``receive_model`` / ``send_model``
-    of one: anything pydantic's ``TypeAdapter`` takes, or a ``TypeAdapter``.
+    Value types: ``value_type`` sets both directions, ``receive_type`` and ``send_type``
+    one each (given with ``value_type``, they must agree with it). Each is ``"text"``,
+    ``"bytes"``, ``"json"`` or ``"model"``, and defaults to ``"model"`` when that direction
+    has a model, else to ``"text"``; a direction with a model is ``"model"``. ``model`` is
+    the message type of both directions, ``receive_model`` / ``send_model`` of one (not
+    both forms at once): anything pydantic's ``TypeAdapter`` takes, or a ``TypeAdapter``.
 
     Disconnects: once the peer has gone, every receive and send raises ``Disconnected``.
     ``catch_disconnect`` (default true) silences this connection's own disconnect inside
@@ -770,7 +772,9 @@ class WebSocket(TypedConnection[R, S]):
         close_codes: Mapping[FailureKind, int] | None = None,
         max_size: int | None = None,
         show_validator_messages: bool = False,
+        **unknown: Any,
     ) -> None:
+        check_option_names(unknown)
         if isinstance(scope, StarletteWebSocket):
             if receive is not None or send is not None:
                 raise ConfigurationError(
