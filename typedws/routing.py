@@ -5,7 +5,17 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Concatenate, Generic, Literal, NoReturn, TypeAlias, TypeVar, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Concatenate,
+    Generic,
+    Literal,
+    NoReturn,
+    TypeAlias,
+    TypeVar,
+    overload,
+)
 
 from pydantic import TypeAdapter
 from starlette.middleware import Middleware
@@ -28,10 +38,13 @@ T = TypeVar("T")
 RM = TypeVar("RM")
 SM = TypeVar("SM")
 
-Handler: TypeAlias = Callable[Concatenate[WebSocket[R, S], ...], Awaitable[None]]
-"""``async def handler(ws: WebSocket[R, S], **path_params) -> None``: takes the typed
-WebSocket, and the path parameters its signature names (all of them if it takes
-``**kwargs``)."""
+if TYPE_CHECKING:
+    Handler: TypeAlias = Callable[Concatenate[WebSocket[R, S], ...], Awaitable[None]]
+    """``async def handler(ws: WebSocket[R, S], **path_params) -> None``: takes the typed
+    WebSocket, and the path parameters its signature names (all of them if it takes
+    ``**kwargs``)."""
+else:  # Python 3.10's Concatenate does not take "...": a runtime stand-in with R and S
+    Handler = Callable[[WebSocket[R, S]], Awaitable[None]]
 
 
 class HandlerApp(Generic[R, S]):
