@@ -5,35 +5,15 @@ Read by mypy --strict and pyright, never run; see check_websocket.py for the con
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import TypeAdapter
 from starlette.applications import Starlette
 from typing_extensions import assert_type
 
+from tests.typing.messages import ClientMsg, Join, Problem, Said, Say
 from typedws import InvalidMessage, WebSocket, WebSocketRoute, route
-
-
-class Join(BaseModel):
-    type: Literal["join"]
-    name: str
-
-
-class Say(BaseModel):
-    type: Literal["say"]
-    text: str
-
-
-class Said(BaseModel):
-    text: str
-
-
-class Problem(BaseModel):
-    reason: str
-
-
-ClientMsg = Annotated[Join | Say, Field(discriminator="type")]
 
 
 @route("/chat/{room}", receive_model=ClientMsg, send_model=Said, name="chat")

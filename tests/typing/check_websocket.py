@@ -7,36 +7,15 @@ reportUnnecessaryTypeIgnoreComment), so each negative case is proven to fail.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import TypeAdapter
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket as StarletteWebSocket
 from typing_extensions import assert_type
 
+from tests.typing.messages import Chat, ClientMsg, Join, Said, Say, client_adapter
 from typedws import DEFAULT_CLOSE_CODES, FailureKind, InvalidMessage, WebSocket
-
-
-class Chat(BaseModel):
-    text: str
-
-
-class Join(BaseModel):
-    type: Literal["join"]
-    name: str
-
-
-class Say(BaseModel):
-    type: Literal["say"]
-    text: str
-
-
-class Said(BaseModel):
-    text: str
-
-
-ClientMsg = Annotated[Join | Say, Field(discriminator="type")]
-client_adapter: TypeAdapter[Join | Say] = TypeAdapter(ClientMsg)
 
 
 async def model_socket(scope: Scope, receive: Receive, send: Send) -> None:
