@@ -37,12 +37,15 @@ class Kind:
 
 
 KINDS = (
-    Kind("model", model="TypeForm"),
-    Kind("model", model="TypeAdapter"),
     Kind("text", value="str"),
     Kind("bytes", value="bytes"),
     Kind("json", value="Any"),
+    Kind("model", model="TypeForm"),
+    Kind("model", model="TypeAdapter"),
 )
+"""The kinds without a model come first: ``receive_model=None`` is text, not ``TypeForm[None]``."""
+
+_NO_MODELS = ("model: None = None", "receive_model: None = None", "send_model: None = None")
 
 
 @dataclass(frozen=True)
@@ -59,14 +62,16 @@ def _literal(literal: str, optional: bool) -> str:
 
 
 def _pair(receive: Kind, send: Kind) -> Overload:
-    params: list[str] = []
-    if receive.literal == send.literal and receive.optional:
-        params.append(f"value_type: {_literal(receive.literal, True)}")
-    params.append(f"receive_type: {_literal(receive.literal, receive.optional)}")
-    params.append(f"send_type: {_literal(send.literal, send.optional)}")
+    same = receive.literal == send.literal and receive.optional
+    params = [
+        f"value_type: {_literal(receive.literal, True)}" if same else "value_type: None = None",
+        f"receive_type: {_literal(receive.literal, receive.optional)}",
+        f"send_type: {_literal(send.literal, send.optional)}",
+        "model: None = None",
+    ]
     for direction, kind, var in (("receive", receive, "RM"), ("send", send, "SM")):
-        if kind.model:
-            params.append(f"{direction}_model: {kind.model}[{var}]")
+        typed = f"{kind.model}[{var}]" if kind.model else "None = None"
+        params.append(f"{direction}_model: {typed}")
     return Overload(tuple(params), receive.value or "RM", send.value or "SM")
 
 
@@ -76,6 +81,7 @@ def _both(literal: str, value: str) -> Overload:
             f"value_type: {_literal(literal, False)}",
             f"receive_type: {_literal(literal, True)}",
             f"send_type: {_literal(literal, True)}",
+            *_NO_MODELS,
         ),
         value,
         value,
@@ -89,6 +95,8 @@ def _model(model: str) -> Overload:
             f"receive_type: {_literal('model', True)}",
             f"send_type: {_literal('model', True)}",
             f"model: {model}[T]",
+            "receive_model: None = None",
+            "send_model: None = None",
         ),
         "T",
         "T",
@@ -96,12 +104,13 @@ def _model(model: str) -> Overload:
 
 
 OVERLOADS = (
-    _model("TypeForm"),
-    _model("TypeAdapter"),
     *(_pair(receive, send) for receive in KINDS for send in KINDS),
     _both("bytes", "bytes"),
     _both("json", "Any"),
+    _model("TypeForm"),
+    _model("TypeAdapter"),
 )
+"""In order: an explicit ``None`` for a message type meets the overloads without one first."""
 
 
 def _signature(name: str, head: tuple[str, ...], overload: Overload, returns: str) -> str:

@@ -59,6 +59,10 @@ def build(request: pytest.FixtureRequest) -> Callable[..., Any]:
     return request.param
 
 
+def reply(error: InvalidMessage) -> str:
+    return error.reason
+
+
 def fails(options: dict[str, Any], match: str) -> Any:
     return pytest.param(options, match, id=",".join(options))
 
@@ -104,6 +108,11 @@ ILL_TYPED = [
     fails({"show_validator_messages": None}, "show_validator_messages must be True or False"),
     fails({"invalid_reply": "oops", "on_invalid": "reply"}, "invalid_reply must be a function"),
     fails({"invalid_reply": 5}, "invalid_reply must be a function"),
+    fails({"invalid_reply": reply}, "invalid_reply is used only with on_invalid='reply'"),
+    fails(
+        {"invalid_reply": reply, "on_invalid": "raise"},
+        "invalid_reply is used only with on_invalid='reply', not 'raise'",
+    ),
     fails({"caught_close_codes": 5}, "caught_close_codes must be a collection of close codes"),
     fails({"caught_close_codes": "1000"}, "caught_close_codes must be a collection of close"),
     fails({"caught_close_codes": any}, "caught_close_codes must be a collection of close codes"),
@@ -119,6 +128,13 @@ def test_contradictions_are_refused(
     """Options that contradict each other are a type error, and refused when built."""
     with pytest.raises(ConfigurationError, match=match):
         build(**options)
+
+
+@pytest.mark.parametrize(("options", "match"), [*CONTRADICTIONS[:3], *UNKNOWN_VALUE_TYPES])
+def test_route_refuses_options_before_a_handler(options: dict[str, Any], match: str) -> None:
+    """route(...) checks its options when called, before it decorates a handler."""
+    with pytest.raises(ConfigurationError, match=match):
+        route("/x", **options)
 
 
 @pytest.mark.parametrize(("options", "match"), UNKNOWN_VALUE_TYPES)
@@ -137,10 +153,6 @@ def test_ill_typed_options_are_refused(
     """A misspelled or ill-typed option is refused naming it, never as a plain TypeError."""
     with pytest.raises(ConfigurationError, match=match):
         build(**options)
-
-
-def reply(error: InvalidMessage) -> str:
-    return error.reason
 
 
 said_adapter = TypeAdapter(Said)
@@ -171,6 +183,10 @@ said_adapter = TypeAdapter(Said)
         ({"receive_model": ClientMsg, "send_type": "json"}, ("model", "json")),
         ({"receive_type": "bytes", "send_type": "bytes"}, ("bytes", "bytes")),
         ({"model": None, "receive_model": Ping, "send_model": None}, ("model", "text")),
+        ({"model": None}, ("text", "text")),
+        ({"value_type": None, "send_model": Said}, ("text", "model")),
+        ({"receive_model": None, "send_model": said_adapter}, ("text", "model")),
+        ({"value_type": None, "receive_type": "json", "send_type": None}, ("json", "text")),
         ({"on_invalid": "reply", "invalid_reply": reply}, ("text", "text")),
         ({"caught_close_codes": all}, ("text", "text")),
         ({"caught_close_codes": [1000, 4000]}, ("text", "text")),

@@ -10,7 +10,8 @@ from typedws.errors import (
     InvalidState,
     TypedWSError,
 )
-from typedws.routing import WebSocketRoute, route
+from typedws.options import OnInvalid, SocketOptions
+from typedws.routing import Handler, HandlerApp, WebSocketRoute, route
 from typedws.websocket import WebSocket
 
 __version__ = "0.1.0"
@@ -21,9 +22,13 @@ __all__ = [
     "ConfigurationError",
     "Disconnected",
     "FailureKind",
+    "Handler",
+    "HandlerApp",
     "InvalidMessage",
     "InvalidOutgoingMessage",
     "InvalidState",
+    "OnInvalid",
+    "SocketOptions",
     "TypedWSError",
     "ValueType",
     "WebSocket",

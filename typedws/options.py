@@ -173,6 +173,10 @@ def check_policy(
         raise ConfigurationError("on_invalid='reply' needs invalid_reply=")
     if invalid_reply is not None and not callable(invalid_reply):
         raise ConfigurationError(f"invalid_reply must be a function, not {invalid_reply!r}")
+    if invalid_reply is not None and on_invalid != "reply":
+        raise ConfigurationError(
+            f"invalid_reply is used only with on_invalid='reply', not {on_invalid!r}"
+        )
 
 
 def resolve_caught_close_codes(

@@ -70,7 +70,6 @@ class HandlerApp(Generic[R, S]):
         middleware: Sequence[Middleware] | None = None,
         **options: Any,
     ) -> None:
-        check_option_names(options)
         _check_handler(handler)
         #: The handler, called with the typed WebSocket and path parameters.
         self.handler = handler
@@ -79,12 +78,7 @@ class HandlerApp(Generic[R, S]):
         #: The handler's name, which Starlette names the route after.
         self.__name__: str = getattr(handler, "__name__", type(handler).__name__)
         # Built once, so that bad options fail here and the message types can be read.
-        self._template: WebSocket[R, S] = WebSocket(
-            {"type": "websocket", "path": "/", "headers": []},
-            _not_connected,
-            _not_connected,
-            **options,
-        )
+        self._template: WebSocket[R, S] = _template(options)
         self._pass_params = _path_param_filter(handler)
         app: ASGIApp = self._session
         for cls, args, kwargs in reversed(middleware or ()):
@@ -141,6 +135,438 @@ class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
     # BEGIN OVERLOADS WebSocketRoute: written by scripts/overloads.py, edit the table there
     @overload
     def __init__(
+        self: WebSocketRoute[str, str],
+        path: str,
+        endpoint: Handler[str, str],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["text"] | None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[str, bytes],
+        path: str,
+        endpoint: Handler[str, bytes],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[str, Any],
+        path: str,
+        endpoint: Handler[str, Any],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[str, SM],
+        path: str,
+        endpoint: Handler[str, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[str, SM],
+        path: str,
+        endpoint: Handler[str, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[bytes, str],
+        path: str,
+        endpoint: Handler[bytes, str],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[bytes, bytes],
+        path: str,
+        endpoint: Handler[bytes, bytes],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[bytes, Any],
+        path: str,
+        endpoint: Handler[bytes, Any],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[bytes, SM],
+        path: str,
+        endpoint: Handler[bytes, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[bytes, SM],
+        path: str,
+        endpoint: Handler[bytes, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[Any, str],
+        path: str,
+        endpoint: Handler[Any, str],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[Any, bytes],
+        path: str,
+        endpoint: Handler[Any, bytes],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[Any, Any],
+        path: str,
+        endpoint: Handler[Any, Any],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[Any, SM],
+        path: str,
+        endpoint: Handler[Any, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[Any, SM],
+        path: str,
+        endpoint: Handler[Any, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, str],
+        path: str,
+        endpoint: Handler[RM, str],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, bytes],
+        path: str,
+        endpoint: Handler[RM, bytes],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, Any],
+        path: str,
+        endpoint: Handler[RM, Any],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, SM],
+        path: str,
+        endpoint: Handler[RM, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, SM],
+        path: str,
+        endpoint: Handler[RM, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, str],
+        path: str,
+        endpoint: Handler[RM, str],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, bytes],
+        path: str,
+        endpoint: Handler[RM, bytes],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, Any],
+        path: str,
+        endpoint: Handler[RM, Any],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, SM],
+        path: str,
+        endpoint: Handler[RM, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, SM],
+        path: str,
+        endpoint: Handler[RM, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[bytes, bytes],
+        path: str,
+        endpoint: Handler[bytes, bytes],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["bytes"],
+        receive_type: Literal["bytes"] | None = None,
+        send_type: Literal["bytes"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[Any, Any],
+        path: str,
+        endpoint: Handler[Any, Any],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["json"],
+        receive_type: Literal["json"] | None = None,
+        send_type: Literal["json"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
         self: WebSocketRoute[T, T],
         path: str,
         endpoint: Handler[T, T],
@@ -151,6 +577,8 @@ class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: TypeForm[T],
+        receive_model: None = None,
+        send_model: None = None,
         **options: Unpack[SocketOptions[T]],
     ) -> None: ...
     @overload
@@ -165,358 +593,9 @@ class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: TypeAdapter[T],
+        receive_model: None = None,
+        send_model: None = None,
         **options: Unpack[SocketOptions[T]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[RM, SM],
-        path: str,
-        endpoint: Handler[RM, SM],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        value_type: Literal["model"] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["model"] | None = None,
-        receive_model: TypeForm[RM],
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[RM, SM],
-        path: str,
-        endpoint: Handler[RM, SM],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        value_type: Literal["model"] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["model"] | None = None,
-        receive_model: TypeForm[RM],
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[RM, str],
-        path: str,
-        endpoint: Handler[RM, str],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["text"] | None = None,
-        receive_model: TypeForm[RM],
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[RM, bytes],
-        path: str,
-        endpoint: Handler[RM, bytes],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["bytes"],
-        receive_model: TypeForm[RM],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[RM, Any],
-        path: str,
-        endpoint: Handler[RM, Any],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["json"],
-        receive_model: TypeForm[RM],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[RM, SM],
-        path: str,
-        endpoint: Handler[RM, SM],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        value_type: Literal["model"] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["model"] | None = None,
-        receive_model: TypeAdapter[RM],
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[RM, SM],
-        path: str,
-        endpoint: Handler[RM, SM],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        value_type: Literal["model"] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["model"] | None = None,
-        receive_model: TypeAdapter[RM],
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[RM, str],
-        path: str,
-        endpoint: Handler[RM, str],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["text"] | None = None,
-        receive_model: TypeAdapter[RM],
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[RM, bytes],
-        path: str,
-        endpoint: Handler[RM, bytes],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["bytes"],
-        receive_model: TypeAdapter[RM],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[RM, Any],
-        path: str,
-        endpoint: Handler[RM, Any],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["json"],
-        receive_model: TypeAdapter[RM],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[str, SM],
-        path: str,
-        endpoint: Handler[str, SM],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["model"] | None = None,
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[str, SM],
-        path: str,
-        endpoint: Handler[str, SM],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["model"] | None = None,
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[str, str],
-        path: str,
-        endpoint: Handler[str, str],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        value_type: Literal["text"] | None = None,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["text"] | None = None,
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[str, bytes],
-        path: str,
-        endpoint: Handler[str, bytes],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["bytes"],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[str, Any],
-        path: str,
-        endpoint: Handler[str, Any],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["json"],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[bytes, SM],
-        path: str,
-        endpoint: Handler[bytes, SM],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["bytes"],
-        send_type: Literal["model"] | None = None,
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[bytes, SM],
-        path: str,
-        endpoint: Handler[bytes, SM],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["bytes"],
-        send_type: Literal["model"] | None = None,
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[bytes, str],
-        path: str,
-        endpoint: Handler[bytes, str],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["bytes"],
-        send_type: Literal["text"] | None = None,
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[bytes, bytes],
-        path: str,
-        endpoint: Handler[bytes, bytes],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["bytes"],
-        send_type: Literal["bytes"],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[bytes, Any],
-        path: str,
-        endpoint: Handler[bytes, Any],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["bytes"],
-        send_type: Literal["json"],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[Any, SM],
-        path: str,
-        endpoint: Handler[Any, SM],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["json"],
-        send_type: Literal["model"] | None = None,
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[Any, SM],
-        path: str,
-        endpoint: Handler[Any, SM],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["json"],
-        send_type: Literal["model"] | None = None,
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[Any, str],
-        path: str,
-        endpoint: Handler[Any, str],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["json"],
-        send_type: Literal["text"] | None = None,
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[Any, bytes],
-        path: str,
-        endpoint: Handler[Any, bytes],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["json"],
-        send_type: Literal["bytes"],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[Any, Any],
-        path: str,
-        endpoint: Handler[Any, Any],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        receive_type: Literal["json"],
-        send_type: Literal["json"],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[bytes, bytes],
-        path: str,
-        endpoint: Handler[bytes, bytes],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        value_type: Literal["bytes"],
-        receive_type: Literal["bytes"] | None = None,
-        send_type: Literal["bytes"] | None = None,
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocketRoute[Any, Any],
-        path: str,
-        endpoint: Handler[Any, Any],
-        *,
-        name: str | None = None,
-        middleware: Sequence[Middleware] | None = None,
-        value_type: Literal["json"],
-        receive_type: Literal["json"] | None = None,
-        send_type: Literal["json"] | None = None,
-        **options: Unpack[SocketOptions[Any]],
     ) -> None: ...
     # END OVERLOADS WebSocketRoute
     def __init__(
@@ -566,10 +645,390 @@ def route(
     *,
     name: str | None = None,
     middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["text"] | None = None,
+    receive_type: Literal["text"] | None = None,
+    send_type: Literal["text"] | None = None,
+    model: None = None,
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[SocketOptions[str]],
+) -> Callable[[Handler[str, str]], WebSocketRoute[str, str]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["text"] | None = None,
+    send_type: Literal["bytes"],
+    model: None = None,
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[SocketOptions[bytes]],
+) -> Callable[[Handler[str, bytes]], WebSocketRoute[str, bytes]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["text"] | None = None,
+    send_type: Literal["json"],
+    model: None = None,
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[SocketOptions[Any]],
+) -> Callable[[Handler[str, Any]], WebSocketRoute[str, Any]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["text"] | None = None,
+    send_type: Literal["model"] | None = None,
+    model: None = None,
+    receive_model: None = None,
+    send_model: TypeForm[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[str, SM]], WebSocketRoute[str, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["text"] | None = None,
+    send_type: Literal["model"] | None = None,
+    model: None = None,
+    receive_model: None = None,
+    send_model: TypeAdapter[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[str, SM]], WebSocketRoute[str, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["bytes"],
+    send_type: Literal["text"] | None = None,
+    model: None = None,
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[SocketOptions[str]],
+) -> Callable[[Handler[bytes, str]], WebSocketRoute[bytes, str]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["bytes"],
+    send_type: Literal["bytes"],
+    model: None = None,
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[SocketOptions[bytes]],
+) -> Callable[[Handler[bytes, bytes]], WebSocketRoute[bytes, bytes]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["bytes"],
+    send_type: Literal["json"],
+    model: None = None,
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[SocketOptions[Any]],
+) -> Callable[[Handler[bytes, Any]], WebSocketRoute[bytes, Any]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["bytes"],
+    send_type: Literal["model"] | None = None,
+    model: None = None,
+    receive_model: None = None,
+    send_model: TypeForm[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[bytes, SM]], WebSocketRoute[bytes, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["bytes"],
+    send_type: Literal["model"] | None = None,
+    model: None = None,
+    receive_model: None = None,
+    send_model: TypeAdapter[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[bytes, SM]], WebSocketRoute[bytes, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["json"],
+    send_type: Literal["text"] | None = None,
+    model: None = None,
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[SocketOptions[str]],
+) -> Callable[[Handler[Any, str]], WebSocketRoute[Any, str]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["json"],
+    send_type: Literal["bytes"],
+    model: None = None,
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[SocketOptions[bytes]],
+) -> Callable[[Handler[Any, bytes]], WebSocketRoute[Any, bytes]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["json"],
+    send_type: Literal["json"],
+    model: None = None,
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[SocketOptions[Any]],
+) -> Callable[[Handler[Any, Any]], WebSocketRoute[Any, Any]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["json"],
+    send_type: Literal["model"] | None = None,
+    model: None = None,
+    receive_model: None = None,
+    send_model: TypeForm[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[Any, SM]], WebSocketRoute[Any, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["json"],
+    send_type: Literal["model"] | None = None,
+    model: None = None,
+    receive_model: None = None,
+    send_model: TypeAdapter[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[Any, SM]], WebSocketRoute[Any, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["text"] | None = None,
+    model: None = None,
+    receive_model: TypeForm[RM],
+    send_model: None = None,
+    **options: Unpack[SocketOptions[str]],
+) -> Callable[[Handler[RM, str]], WebSocketRoute[RM, str]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["bytes"],
+    model: None = None,
+    receive_model: TypeForm[RM],
+    send_model: None = None,
+    **options: Unpack[SocketOptions[bytes]],
+) -> Callable[[Handler[RM, bytes]], WebSocketRoute[RM, bytes]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["json"],
+    model: None = None,
+    receive_model: TypeForm[RM],
+    send_model: None = None,
+    **options: Unpack[SocketOptions[Any]],
+) -> Callable[[Handler[RM, Any]], WebSocketRoute[RM, Any]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["model"] | None = None,
+    model: None = None,
+    receive_model: TypeForm[RM],
+    send_model: TypeForm[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["model"] | None = None,
+    model: None = None,
+    receive_model: TypeForm[RM],
+    send_model: TypeAdapter[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["text"] | None = None,
+    model: None = None,
+    receive_model: TypeAdapter[RM],
+    send_model: None = None,
+    **options: Unpack[SocketOptions[str]],
+) -> Callable[[Handler[RM, str]], WebSocketRoute[RM, str]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["bytes"],
+    model: None = None,
+    receive_model: TypeAdapter[RM],
+    send_model: None = None,
+    **options: Unpack[SocketOptions[bytes]],
+) -> Callable[[Handler[RM, bytes]], WebSocketRoute[RM, bytes]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["json"],
+    model: None = None,
+    receive_model: TypeAdapter[RM],
+    send_model: None = None,
+    **options: Unpack[SocketOptions[Any]],
+) -> Callable[[Handler[RM, Any]], WebSocketRoute[RM, Any]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["model"] | None = None,
+    model: None = None,
+    receive_model: TypeAdapter[RM],
+    send_model: TypeForm[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"] | None = None,
+    receive_type: Literal["model"] | None = None,
+    send_type: Literal["model"] | None = None,
+    model: None = None,
+    receive_model: TypeAdapter[RM],
+    send_model: TypeAdapter[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["bytes"],
+    receive_type: Literal["bytes"] | None = None,
+    send_type: Literal["bytes"] | None = None,
+    model: None = None,
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[SocketOptions[bytes]],
+) -> Callable[[Handler[bytes, bytes]], WebSocketRoute[bytes, bytes]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["json"],
+    receive_type: Literal["json"] | None = None,
+    send_type: Literal["json"] | None = None,
+    model: None = None,
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[SocketOptions[Any]],
+) -> Callable[[Handler[Any, Any]], WebSocketRoute[Any, Any]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
     value_type: Literal["model"] | None = None,
     receive_type: Literal["model"] | None = None,
     send_type: Literal["model"] | None = None,
     model: TypeForm[T],
+    receive_model: None = None,
+    send_model: None = None,
     **options: Unpack[SocketOptions[T]],
 ) -> Callable[[Handler[T, T]], WebSocketRoute[T, T]]: ...
 @overload
@@ -582,305 +1041,10 @@ def route(
     receive_type: Literal["model"] | None = None,
     send_type: Literal["model"] | None = None,
     model: TypeAdapter[T],
+    receive_model: None = None,
+    send_model: None = None,
     **options: Unpack[SocketOptions[T]],
 ) -> Callable[[Handler[T, T]], WebSocketRoute[T, T]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    value_type: Literal["model"] | None = None,
-    receive_type: Literal["model"] | None = None,
-    send_type: Literal["model"] | None = None,
-    receive_model: TypeForm[RM],
-    send_model: TypeForm[SM],
-    **options: Unpack[SocketOptions[SM]],
-) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    value_type: Literal["model"] | None = None,
-    receive_type: Literal["model"] | None = None,
-    send_type: Literal["model"] | None = None,
-    receive_model: TypeForm[RM],
-    send_model: TypeAdapter[SM],
-    **options: Unpack[SocketOptions[SM]],
-) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["model"] | None = None,
-    send_type: Literal["text"] | None = None,
-    receive_model: TypeForm[RM],
-    **options: Unpack[SocketOptions[str]],
-) -> Callable[[Handler[RM, str]], WebSocketRoute[RM, str]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["model"] | None = None,
-    send_type: Literal["bytes"],
-    receive_model: TypeForm[RM],
-    **options: Unpack[SocketOptions[bytes]],
-) -> Callable[[Handler[RM, bytes]], WebSocketRoute[RM, bytes]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["model"] | None = None,
-    send_type: Literal["json"],
-    receive_model: TypeForm[RM],
-    **options: Unpack[SocketOptions[Any]],
-) -> Callable[[Handler[RM, Any]], WebSocketRoute[RM, Any]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    value_type: Literal["model"] | None = None,
-    receive_type: Literal["model"] | None = None,
-    send_type: Literal["model"] | None = None,
-    receive_model: TypeAdapter[RM],
-    send_model: TypeForm[SM],
-    **options: Unpack[SocketOptions[SM]],
-) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    value_type: Literal["model"] | None = None,
-    receive_type: Literal["model"] | None = None,
-    send_type: Literal["model"] | None = None,
-    receive_model: TypeAdapter[RM],
-    send_model: TypeAdapter[SM],
-    **options: Unpack[SocketOptions[SM]],
-) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["model"] | None = None,
-    send_type: Literal["text"] | None = None,
-    receive_model: TypeAdapter[RM],
-    **options: Unpack[SocketOptions[str]],
-) -> Callable[[Handler[RM, str]], WebSocketRoute[RM, str]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["model"] | None = None,
-    send_type: Literal["bytes"],
-    receive_model: TypeAdapter[RM],
-    **options: Unpack[SocketOptions[bytes]],
-) -> Callable[[Handler[RM, bytes]], WebSocketRoute[RM, bytes]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["model"] | None = None,
-    send_type: Literal["json"],
-    receive_model: TypeAdapter[RM],
-    **options: Unpack[SocketOptions[Any]],
-) -> Callable[[Handler[RM, Any]], WebSocketRoute[RM, Any]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["text"] | None = None,
-    send_type: Literal["model"] | None = None,
-    send_model: TypeForm[SM],
-    **options: Unpack[SocketOptions[SM]],
-) -> Callable[[Handler[str, SM]], WebSocketRoute[str, SM]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["text"] | None = None,
-    send_type: Literal["model"] | None = None,
-    send_model: TypeAdapter[SM],
-    **options: Unpack[SocketOptions[SM]],
-) -> Callable[[Handler[str, SM]], WebSocketRoute[str, SM]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    value_type: Literal["text"] | None = None,
-    receive_type: Literal["text"] | None = None,
-    send_type: Literal["text"] | None = None,
-    **options: Unpack[SocketOptions[str]],
-) -> Callable[[Handler[str, str]], WebSocketRoute[str, str]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["text"] | None = None,
-    send_type: Literal["bytes"],
-    **options: Unpack[SocketOptions[bytes]],
-) -> Callable[[Handler[str, bytes]], WebSocketRoute[str, bytes]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["text"] | None = None,
-    send_type: Literal["json"],
-    **options: Unpack[SocketOptions[Any]],
-) -> Callable[[Handler[str, Any]], WebSocketRoute[str, Any]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["bytes"],
-    send_type: Literal["model"] | None = None,
-    send_model: TypeForm[SM],
-    **options: Unpack[SocketOptions[SM]],
-) -> Callable[[Handler[bytes, SM]], WebSocketRoute[bytes, SM]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["bytes"],
-    send_type: Literal["model"] | None = None,
-    send_model: TypeAdapter[SM],
-    **options: Unpack[SocketOptions[SM]],
-) -> Callable[[Handler[bytes, SM]], WebSocketRoute[bytes, SM]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["bytes"],
-    send_type: Literal["text"] | None = None,
-    **options: Unpack[SocketOptions[str]],
-) -> Callable[[Handler[bytes, str]], WebSocketRoute[bytes, str]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["bytes"],
-    send_type: Literal["bytes"],
-    **options: Unpack[SocketOptions[bytes]],
-) -> Callable[[Handler[bytes, bytes]], WebSocketRoute[bytes, bytes]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["bytes"],
-    send_type: Literal["json"],
-    **options: Unpack[SocketOptions[Any]],
-) -> Callable[[Handler[bytes, Any]], WebSocketRoute[bytes, Any]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["json"],
-    send_type: Literal["model"] | None = None,
-    send_model: TypeForm[SM],
-    **options: Unpack[SocketOptions[SM]],
-) -> Callable[[Handler[Any, SM]], WebSocketRoute[Any, SM]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["json"],
-    send_type: Literal["model"] | None = None,
-    send_model: TypeAdapter[SM],
-    **options: Unpack[SocketOptions[SM]],
-) -> Callable[[Handler[Any, SM]], WebSocketRoute[Any, SM]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["json"],
-    send_type: Literal["text"] | None = None,
-    **options: Unpack[SocketOptions[str]],
-) -> Callable[[Handler[Any, str]], WebSocketRoute[Any, str]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["json"],
-    send_type: Literal["bytes"],
-    **options: Unpack[SocketOptions[bytes]],
-) -> Callable[[Handler[Any, bytes]], WebSocketRoute[Any, bytes]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    receive_type: Literal["json"],
-    send_type: Literal["json"],
-    **options: Unpack[SocketOptions[Any]],
-) -> Callable[[Handler[Any, Any]], WebSocketRoute[Any, Any]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    value_type: Literal["bytes"],
-    receive_type: Literal["bytes"] | None = None,
-    send_type: Literal["bytes"] | None = None,
-    **options: Unpack[SocketOptions[bytes]],
-) -> Callable[[Handler[bytes, bytes]], WebSocketRoute[bytes, bytes]]: ...
-@overload
-def route(
-    path: str,
-    *,
-    name: str | None = None,
-    middleware: Sequence[Middleware] | None = None,
-    value_type: Literal["json"],
-    receive_type: Literal["json"] | None = None,
-    send_type: Literal["json"] | None = None,
-    **options: Unpack[SocketOptions[Any]],
-) -> Callable[[Handler[Any, Any]], WebSocketRoute[Any, Any]]: ...
 # END OVERLOADS route
 def route(
     path: str,
@@ -891,10 +1055,19 @@ def route(
 ) -> Callable[[Handler[Any, Any]], WebSocketRoute[Any, Any]]:
     """Decorate a handler into a ``WebSocketRoute`` at *path*, with ``WebSocket`` options."""
 
+    _template(options)  # bad options fail here, not when a handler is decorated
+
     def decorate(endpoint: Handler[Any, Any]) -> WebSocketRoute[Any, Any]:
         return WebSocketRoute(path, endpoint, name=name, middleware=middleware, **options)
 
     return decorate
+
+
+def _template(options: dict[str, Any]) -> WebSocket[Any, Any]:
+    """A WebSocket with *options* that is never connected: checks them, holds the types."""
+    check_option_names(options)
+    scope: Scope = {"type": "websocket", "path": "/", "headers": []}
+    return WebSocket(scope, _not_connected, _not_connected, **options)
 
 
 def _check_handler(handler: object) -> None:

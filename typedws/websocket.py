@@ -82,6 +82,789 @@ class WebSocket(TypedConnection[R, S]):
     # BEGIN OVERLOADS WebSocket: written by scripts/overloads.py, edit the table there
     @overload
     def __init__(
+        self: WebSocket[str, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["text"] | None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, str],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["text"] | None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, bytes],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, bytes],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, Any],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, Any],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["text"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, str],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, bytes],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, bytes],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, Any],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, Any],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["bytes"],
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, str],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, bytes],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, bytes],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, Any],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, Any],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["json"],
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, str],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, bytes],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, bytes],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, Any],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, Any],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, str],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["text"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, bytes],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, bytes],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["bytes"],
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, Any],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, Any],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["json"],
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, bytes],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["bytes"],
+        receive_type: Literal["bytes"] | None = None,
+        send_type: Literal["bytes"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[bytes, bytes],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["bytes"],
+        receive_type: Literal["bytes"] | None = None,
+        send_type: Literal["bytes"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[bytes]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, Any],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["json"],
+        receive_type: Literal["json"] | None = None,
+        send_type: Literal["json"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[Any, Any],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["json"],
+        receive_type: Literal["json"] | None = None,
+        send_type: Literal["json"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
         self: WebSocket[T, T],
         scope: Scope,
         receive: Receive,
@@ -91,6 +874,8 @@ class WebSocket(TypedConnection[R, S]):
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: TypeForm[T],
+        receive_model: None = None,
+        send_model: None = None,
         **options: Unpack[SocketOptions[T]],
     ) -> None: ...
     @overload
@@ -103,6 +888,8 @@ class WebSocket(TypedConnection[R, S]):
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: TypeForm[T],
+        receive_model: None = None,
+        send_model: None = None,
         **options: Unpack[SocketOptions[T]],
     ) -> None: ...
     @overload
@@ -116,6 +903,8 @@ class WebSocket(TypedConnection[R, S]):
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: TypeAdapter[T],
+        receive_model: None = None,
+        send_model: None = None,
         **options: Unpack[SocketOptions[T]],
     ) -> None: ...
     @overload
@@ -128,628 +917,9 @@ class WebSocket(TypedConnection[R, S]):
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: TypeAdapter[T],
+        receive_model: None = None,
+        send_model: None = None,
         **options: Unpack[SocketOptions[T]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, SM],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        value_type: Literal["model"] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["model"] | None = None,
-        receive_model: TypeForm[RM],
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, SM],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        value_type: Literal["model"] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["model"] | None = None,
-        receive_model: TypeForm[RM],
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, SM],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        value_type: Literal["model"] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["model"] | None = None,
-        receive_model: TypeForm[RM],
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, SM],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        value_type: Literal["model"] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["model"] | None = None,
-        receive_model: TypeForm[RM],
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, str],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["text"] | None = None,
-        receive_model: TypeForm[RM],
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, str],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["text"] | None = None,
-        receive_model: TypeForm[RM],
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, bytes],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["bytes"],
-        receive_model: TypeForm[RM],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, bytes],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["bytes"],
-        receive_model: TypeForm[RM],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, Any],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["json"],
-        receive_model: TypeForm[RM],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, Any],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["json"],
-        receive_model: TypeForm[RM],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, SM],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        value_type: Literal["model"] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["model"] | None = None,
-        receive_model: TypeAdapter[RM],
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, SM],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        value_type: Literal["model"] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["model"] | None = None,
-        receive_model: TypeAdapter[RM],
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, SM],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        value_type: Literal["model"] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["model"] | None = None,
-        receive_model: TypeAdapter[RM],
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, SM],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        value_type: Literal["model"] | None = None,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["model"] | None = None,
-        receive_model: TypeAdapter[RM],
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, str],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["text"] | None = None,
-        receive_model: TypeAdapter[RM],
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, str],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["text"] | None = None,
-        receive_model: TypeAdapter[RM],
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, bytes],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["bytes"],
-        receive_model: TypeAdapter[RM],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, bytes],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["bytes"],
-        receive_model: TypeAdapter[RM],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, Any],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["json"],
-        receive_model: TypeAdapter[RM],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[RM, Any],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["model"] | None = None,
-        send_type: Literal["json"],
-        receive_model: TypeAdapter[RM],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[str, SM],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["model"] | None = None,
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[str, SM],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["model"] | None = None,
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[str, SM],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["model"] | None = None,
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[str, SM],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["model"] | None = None,
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[str, str],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        value_type: Literal["text"] | None = None,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["text"] | None = None,
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[str, str],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        value_type: Literal["text"] | None = None,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["text"] | None = None,
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[str, bytes],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["bytes"],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[str, bytes],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["bytes"],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[str, Any],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["json"],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[str, Any],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["text"] | None = None,
-        send_type: Literal["json"],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[bytes, SM],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["bytes"],
-        send_type: Literal["model"] | None = None,
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[bytes, SM],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["bytes"],
-        send_type: Literal["model"] | None = None,
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[bytes, SM],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["bytes"],
-        send_type: Literal["model"] | None = None,
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[bytes, SM],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["bytes"],
-        send_type: Literal["model"] | None = None,
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[bytes, str],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["bytes"],
-        send_type: Literal["text"] | None = None,
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[bytes, str],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["bytes"],
-        send_type: Literal["text"] | None = None,
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[bytes, bytes],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["bytes"],
-        send_type: Literal["bytes"],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[bytes, bytes],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["bytes"],
-        send_type: Literal["bytes"],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[bytes, Any],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["bytes"],
-        send_type: Literal["json"],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[bytes, Any],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["bytes"],
-        send_type: Literal["json"],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[Any, SM],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["json"],
-        send_type: Literal["model"] | None = None,
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[Any, SM],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["json"],
-        send_type: Literal["model"] | None = None,
-        send_model: TypeForm[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[Any, SM],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["json"],
-        send_type: Literal["model"] | None = None,
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[Any, SM],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["json"],
-        send_type: Literal["model"] | None = None,
-        send_model: TypeAdapter[SM],
-        **options: Unpack[SocketOptions[SM]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[Any, str],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["json"],
-        send_type: Literal["text"] | None = None,
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[Any, str],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["json"],
-        send_type: Literal["text"] | None = None,
-        **options: Unpack[SocketOptions[str]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[Any, bytes],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["json"],
-        send_type: Literal["bytes"],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[Any, bytes],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["json"],
-        send_type: Literal["bytes"],
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[Any, Any],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        receive_type: Literal["json"],
-        send_type: Literal["json"],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[Any, Any],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        receive_type: Literal["json"],
-        send_type: Literal["json"],
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[bytes, bytes],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        value_type: Literal["bytes"],
-        receive_type: Literal["bytes"] | None = None,
-        send_type: Literal["bytes"] | None = None,
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[bytes, bytes],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        value_type: Literal["bytes"],
-        receive_type: Literal["bytes"] | None = None,
-        send_type: Literal["bytes"] | None = None,
-        **options: Unpack[SocketOptions[bytes]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[Any, Any],
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        *,
-        value_type: Literal["json"],
-        receive_type: Literal["json"] | None = None,
-        send_type: Literal["json"] | None = None,
-        **options: Unpack[SocketOptions[Any]],
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: WebSocket[Any, Any],
-        websocket: StarletteWebSocket,
-        /,
-        *,
-        value_type: Literal["json"],
-        receive_type: Literal["json"] | None = None,
-        send_type: Literal["json"] | None = None,
-        **options: Unpack[SocketOptions[Any]],
     ) -> None: ...
     # END OVERLOADS WebSocket
     def __init__(

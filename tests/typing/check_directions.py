@@ -48,6 +48,16 @@ async def mixed_value_types(scope: Scope, receive: Receive, send: Send) -> None:
     assert_type(both_json, WebSocket[Any, Any])
 
 
+async def explicit_defaults(scope: Scope, receive: Receive, send: Send) -> None:
+    """``None`` given for an option is the option left out, as the signature says."""
+    assert_type(WebSocket(scope, receive, send, model=None), WebSocket[str, str])
+    nones = WebSocket(scope, receive, send, value_type=None, receive_model=None, send_model=Said)
+    assert_type(nones, WebSocket[str, Said])
+    json_in = WebSocket(scope, receive, send, value_type=None, receive_type="json", model=None)
+    assert_type(json_in, WebSocket[Any, str])
+    assert_type(WebSocket(scope, receive, send, model=Said, send_model=None), WebSocket[Said, Said])
+
+
 async def contradictions(scope: Scope, receive: Receive, send: Send) -> None:
     """Options that contradict each other are type errors (and ConfigurationError)."""
     WebSocket(scope, receive, send, receive_model=Join, receive_type="text")  # type: ignore[call-overload]
