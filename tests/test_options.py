@@ -100,6 +100,8 @@ ILL_TYPED = [
     fails({"on_invalid": "reply"}, "on_invalid='reply' needs invalid_reply="),
     fails({"max_size": "1k"}, "max_size must be a positive int"),
     fails({"max_size": 0}, "max_size must be a positive int"),
+    fails({"max_invalid": -1}, "max_invalid must be an int of 0 or more, not -1"),
+    fails({"max_invalid": "10"}, "max_invalid must be an int of 0 or more"),
     fails({"close_codes": {"validaton": 4422}}, "close_codes: unknown failure kind 'validaton'"),
     fails({"close_codes": {"validation": 1006}}, "close_codes: 1006 cannot be sent"),
     fails({"close_codes": 5}, "close_codes: "),

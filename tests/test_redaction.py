@@ -36,6 +36,7 @@ def error_reply(error: InvalidMessage) -> dict[str, Any]:
     send_type="json",
     on_invalid="reply",
     invalid_reply=error_reply,
+    max_invalid=1000,  # every payload in a row gets its reply
 )
 async def reply_policy(ws: WebSocket[Any, Any]) -> None:
     async for _ in ws:

@@ -39,6 +39,9 @@ __all__ = ["TypedConnection"]
 
 logger: logging.Logger = logging.getLogger("typedws")
 
+TOO_MANY_INVALID = "too many invalid messages"
+"""The close reason after more invalid messages in a row than ``max_invalid``."""
+
 T = TypeVar("T")
 R = TypeVar("R")
 S = TypeVar("S")
@@ -56,8 +59,11 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
     __slots__ = (
         "_bytes",
         "_caught_close_codes",
+        "_closed_with",
         "_invalid_reply",
+        "_invalid_run",
         "_json",
+        "_max_invalid",
         "_on_invalid",
         "_receive",
         "_receive_codec",
@@ -77,6 +83,7 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         caught_close_codes: CaughtCloseCodes,
         on_invalid: OnInvalid,
         invalid_reply: Callable[[InvalidMessage], Any] | None,
+        max_invalid: int,
         auto_accept: bool,
     ) -> None:
         self._text = codecs.text
@@ -89,6 +96,7 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         self._caught_close_codes = caught_close_codes
         self._on_invalid = on_invalid
         self._invalid_reply = invalid_reply
+        self._max_invalid = max_invalid
         #: Whether a route accepts the connection before calling its handler.
         self.auto_accept: bool = auto_accept
 
@@ -96,6 +104,8 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         self.connection: StarletteWebSocket = connection
         self._receive: Receive = receive
         self._send: Send = send
+        self._closed_with: int | None = None
+        self._invalid_run = 0
         self._start_incoming()
 
     # Configuration
@@ -142,6 +152,16 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
 
     # Lifecycle
 
+    @property
+    def close_code(self) -> int | None:
+        """The code the connection ended with, ``None`` while it is open.
+
+        The app's own code when the app closed it first, else the code the peer left with.
+        """
+        if self._closed_with is not None:
+            return self._closed_with
+        return None if self._gone is None else self._gone[0]
+
     async def accept(
         self,
         subprotocol: str | None = None,
@@ -177,6 +197,7 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         reason = truncate_reason(reason or "")
         # Closed from here on: sends still waiting for the transport end in InvalidState.
         self.connection.application_state = _DISCONNECTED
+        self._closed_with = int(code)
         try:
             await self._send({"type": "websocket.close", "code": int(code), "reason": reason})
         except (OSError, WebSocketDisconnect):
@@ -331,9 +352,12 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
             if message["type"] != "websocket.receive":
                 self._unexpected(message)
             try:
-                return codec.decode(message)
+                value = codec.decode(message)
             except InvalidMessage as exc:
                 await self._handle_invalid(exc)
+                continue
+            self._invalid_run = 0
+            return value
 
     def _not_open(self, action: str) -> Exception:
         if self._gone is not None:
@@ -349,10 +373,13 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
 
     async def _handle_invalid(self, exc: InvalidMessage) -> None:
         if self._on_invalid == "reply":
-            assert self._invalid_reply is not None
-            await self.send(self._invalid_reply(exc))
-            return
-        if self._on_invalid == "close":
+            self._invalid_run += 1
+            if self._invalid_run <= self._max_invalid:
+                assert self._invalid_reply is not None
+                await self.send(self._invalid_reply(exc))
+                return
+            exc = InvalidMessage(exc.kind, CloseCode.POLICY_VIOLATION, TOO_MANY_INVALID, exc.errors)
+        if self._on_invalid != "raise":
             logger.info(
                 "closed a connection to %s from %s with %d: %s (%s)",
                 _endpoint_name(self.scope),

@@ -59,6 +59,7 @@ class SocketOptions(TypedDict, Generic[S], total=False):
     invalid_reply: Callable[[InvalidMessage], S] | None
     close_codes: Mapping[FailureKind, int] | None
     max_size: int | None
+    max_invalid: int
     show_validator_messages: bool
 
 
@@ -162,9 +163,13 @@ def check_flags(**flags: object) -> None:
 
 
 def check_policy(
-    on_invalid: OnInvalid, invalid_reply: Callable[[InvalidMessage], Any] | None
+    on_invalid: OnInvalid,
+    invalid_reply: Callable[[InvalidMessage], Any] | None,
+    max_invalid: object,
 ) -> None:
     """Raise ``ConfigurationError`` unless *on_invalid* is a policy that can work."""
+    if not isinstance(max_invalid, int) or isinstance(max_invalid, bool) or max_invalid < 0:
+        raise ConfigurationError(f"max_invalid must be an int of 0 or more, not {max_invalid!r}")
     if on_invalid not in ("close", "raise", "reply"):
         raise ConfigurationError(
             f"unknown on_invalid {on_invalid!r}: use 'close', 'raise' or 'reply'"

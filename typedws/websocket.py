@@ -941,6 +941,7 @@ class WebSocket(TypedConnection[R, S]):
         invalid_reply: Callable[[InvalidMessage], Any] | None = None,
         close_codes: Mapping[FailureKind, int] | None = None,
         max_size: int | None = None,
+        max_invalid: int = 10,
         show_validator_messages: bool = False,
         **unknown: Any,
     ) -> None:
@@ -964,7 +965,7 @@ class WebSocket(TypedConnection[R, S]):
             auto_accept=auto_accept,
             show_validator_messages=show_validator_messages,
         )
-        check_policy(on_invalid, invalid_reply)
+        check_policy(on_invalid, invalid_reply, max_invalid)
         codecs = build_codecs(
             value_type=value_type,
             receive_type=receive_type,
@@ -981,6 +982,7 @@ class WebSocket(TypedConnection[R, S]):
             caught_close_codes=resolve_caught_close_codes(catch_disconnect, caught_close_codes),
             on_invalid=on_invalid,
             invalid_reply=invalid_reply,
+            max_invalid=max_invalid,
             auto_accept=auto_accept,
         )
 
@@ -997,6 +999,8 @@ class WebSocket(TypedConnection[R, S]):
 
 
 _OPTION_SLOTS = tuple(
-    name for name in TypedConnection.__slots__ if name not in ("connection", "_receive", "_send")
+    name
+    for name in TypedConnection.__slots__
+    if name not in ("connection", "_receive", "_send", "_closed_with", "_invalid_run")
 )
 """What a WebSocket's options made of it: all a copy on another connection shares."""
