@@ -55,6 +55,7 @@ class Overload:
     params: tuple[str, ...]
     receive: str
     send: str
+    models: bool = True  # whether both directions have a message type
 
 
 def _literal(literal: str, optional: bool) -> str:
@@ -72,7 +73,8 @@ def _pair(receive: Kind, send: Kind) -> Overload:
     for direction, kind, var in (("receive", receive, "RM"), ("send", send, "SM")):
         typed = f"{kind.model}[{var}]" if kind.model else "None = None"
         params.append(f"{direction}_model: {typed}")
-    return Overload(tuple(params), receive.value or "RM", send.value or "SM")
+    models = receive.model is not None and send.model is not None
+    return Overload(tuple(params), receive.value or "RM", send.value or "SM", models)
 
 
 def _both(literal: str, value: str) -> Overload:
@@ -85,6 +87,7 @@ def _both(literal: str, value: str) -> Overload:
         ),
         value,
         value,
+        models=False,
     )
 
 
@@ -156,10 +159,18 @@ def _route_function(overload: Overload) -> list[str]:
     return [_signature("route", head, overload, returns)]
 
 
+def _endpoint(overload: Overload) -> list[str]:
+    if not overload.models:
+        return []
+    head = (f"self: Endpoint[{overload.receive}, {overload.send}]", "*")
+    return [_signature("__init__", head, overload, "None")]
+
+
 TARGETS = {
     "WebSocket": ("typedws/websocket.py", _websocket),
     "WebSocketRoute": ("typedws/routing.py", _route_class),
     "route": ("typedws/routing.py", _route_function),
+    "Endpoint": ("typedws/endpoint.py", _endpoint),
 }
 
 

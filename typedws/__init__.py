@@ -2,6 +2,8 @@
 
 from typedws.codec import ValueType
 from typedws.codes import DEFAULT_CLOSE_CODES, CloseCode, FailureKind
+from typedws.endpoint import Endpoint
+from typedws.error_reply import ErrorReply
 from typedws.errors import (
     ConfigurationError,
     Disconnected,
@@ -21,6 +23,8 @@ __all__ = [
     "CloseCode",
     "ConfigurationError",
     "Disconnected",
+    "Endpoint",
+    "ErrorReply",
     "FailureKind",
     "Handler",
     "HandlerApp",

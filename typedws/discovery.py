@@ -11,10 +11,9 @@ from typing import Any, Literal, cast
 from pydantic import TypeAdapter
 from starlette.routing import BaseRoute, Mount
 from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
-from typing_extensions import TypeIs
 
 from typedws.errors import ConfigurationError
-from typedws.routing import HandlerApp
+from typedws.routing import HandlerApp, is_handler_app
 
 __all__ = ["Direction", "TypedRoute", "typed_routes"]
 
@@ -144,14 +143,10 @@ def _routes_of(app: Any) -> list[BaseRoute]:
     return cast(list[BaseRoute], routes)
 
 
-def _is_typed_app(endpoint: object) -> TypeIs[HandlerApp[Any, Any]]:
-    return isinstance(endpoint, HandlerApp)
-
-
 def _walk(routes: Iterable[BaseRoute], prefix: str) -> Iterator[TypedRoute]:
     for route in routes:
         endpoint = getattr(route, "endpoint", None)
-        if isinstance(route, StarletteWebSocketRoute) and _is_typed_app(endpoint):
+        if isinstance(route, StarletteWebSocketRoute) and is_handler_app(endpoint):
             yield TypedRoute(route.name, prefix + route.path, endpoint)
         elif isinstance(route, Mount):
             yield from _walk(route.routes, prefix + route.path)

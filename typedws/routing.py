@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -21,7 +22,7 @@ from pydantic import TypeAdapter
 from starlette.middleware import Middleware
 from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
-from typing_extensions import TypeForm, Unpack
+from typing_extensions import TypeForm, TypeIs, Unpack
 
 from typedws.codec import ValueType
 from typedws.errors import ConfigurationError
@@ -45,6 +46,16 @@ if TYPE_CHECKING:
     ``**kwargs``)."""
 else:  # Python 3.10's Concatenate does not take "...": a runtime stand-in with R and S
     Handler = Callable[[WebSocket[R, S]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """A request an endpoint answers: its message type, its reply's, and the field both hold
+    the correlation id in."""
+
+    request: type[Any]
+    reply: type[Any]
+    correlation_id: str
 
 
 class HandlerApp(Generic[R, S]):
@@ -79,7 +90,9 @@ class HandlerApp(Generic[R, S]):
         self.__name__: str = getattr(handler, "__name__", type(handler).__name__)
         # Built once, so that bad options fail here and the message types can be read.
         self._template: WebSocket[R, S] = _template(options)
-        self._pass_params = _path_param_filter(handler)
+        self._pass_params = path_param_filter(handler, skip=1)
+        #: The requests the route answers, for schema tools (an endpoint's; else none).
+        self.requests: tuple[RequestSpec, ...] = ()
         app: ASGIApp = self._session
         for cls, args, kwargs in reversed(middleware or ()):
             app = cls(app, *args, **kwargs)
@@ -115,13 +128,17 @@ class HandlerApp(Generic[R, S]):
                 await ws.accept()
             await self.handler(ws, **self._pass_params(ws.path_params))
         except Exception as exc:
-            if await ws.finish(exc):
-                return
-            if ws.owns(exc):
-                raise  # not in caught_close_codes: the app asked for it to propagate
-            logger.exception("WebSocket handler %s raised; closed with 1011", self.__name__)
+            await self._fail(ws, exc)
         else:
             await ws.finish()
+
+    async def _fail(self, ws: WebSocket[R, S], exc: Exception) -> None:
+        """End the session of *ws* after *exc*: close with its code, or 1011 and a log line."""
+        if await ws.finish(exc):
+            return
+        if ws.owns(exc):
+            raise exc  # not in caught_close_codes: the app asked for it to propagate
+        logger.exception("WebSocket handler %s raised; closed with 1011", self.__name__)
 
 
 class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
@@ -601,13 +618,17 @@ class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
     def __init__(
         self,
         path: str,
-        endpoint: Handler[Any, Any],
+        endpoint: Handler[Any, Any] | HandlerApp[Any, Any],
         *,
         name: str | None = None,
         middleware: Sequence[Middleware] | None = None,
         **options: Any,
     ) -> None:
-        app = HandlerApp(endpoint, middleware=middleware, **options)
+        app = (
+            endpoint  # built already, as endpoints build theirs
+            if isinstance(endpoint, HandlerApp)
+            else HandlerApp(endpoint, middleware=middleware, **options)
+        )
         super().__init__(path, app, name=name)
         #: The typed app around the handler (also ``endpoint``).
         self.handler_app = app
@@ -1081,9 +1102,17 @@ def _check_handler(handler: object) -> None:
         )
 
 
-def _path_param_filter(endpoint: Handler[Any, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """Return a function picking, from the path parameters, those *endpoint* takes."""
-    parameters = list(inspect.signature(endpoint).parameters.values())[1:]
+def is_handler_app(endpoint: object) -> TypeIs[HandlerApp[Any, Any]]:
+    """Whether *endpoint* is the typed app of a typedws route."""
+    return isinstance(endpoint, HandlerApp)
+
+
+def path_param_filter(
+    function: Callable[..., Any], *, skip: int
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Return a function picking, from the path parameters, those *function* takes after its
+    first *skip* parameters."""
+    parameters = list(inspect.signature(function).parameters.values())[skip:]
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
         return dict
     names = frozenset(

@@ -1,0 +1,375 @@
+"""Endpoints: one handler per client message type, replies, requests, and lifecycle hooks.
+
+An ``Endpoint`` is declared from the message types of both directions. Handlers are
+registered per variant of the client's union (``@endpoint.on(Join)``), or per request with
+its reply type (``@endpoint.request(Ask, reply=Answer)``); ``endpoint.route(path)`` checks
+that every variant has its handler and makes the Starlette route. Messages are handled in
+order, one at a time per connection.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Concatenate,
+    Generic,
+    Literal,
+    TypeAlias,
+    TypeVar,
+    cast,
+    overload,
+)
+
+from pydantic import TypeAdapter
+from starlette.middleware import Middleware
+from starlette.types import Receive, Scope, Send
+from typing_extensions import TypeForm, Unpack
+
+from typedws.codes import CloseCode
+from typedws.error_reply import ErrorReply, message_types
+from typedws.errors import ConfigurationError
+from typedws.options import SocketOptions
+from typedws.routing import HandlerApp, RequestSpec, WebSocketRoute, path_param_filter
+from typedws.websocket import WebSocket
+
+__all__ = ["ConnectHook", "DisconnectHook", "Endpoint", "MessageHandler", "RequestHandler"]
+
+logger: logging.Logger = logging.getLogger("typedws")
+
+R = TypeVar("R")
+S = TypeVar("S")
+T = TypeVar("T")
+V = TypeVar("V")
+P = TypeVar("P")
+RM = TypeVar("RM")
+SM = TypeVar("SM")
+
+if TYPE_CHECKING:
+    MessageHandler: TypeAlias = Callable[Concatenate[V, WebSocket[R, S], ...], Awaitable[S | None]]
+    """``async def handler(message: V, ws: WebSocket[R, S], **path_params) -> S | None``: what
+    it returns, unless ``None``, is sent."""
+
+    RequestHandler: TypeAlias = Callable[Concatenate[V, WebSocket[R, S], ...], Awaitable[P]]
+    """``async def handler(request: V, ws: WebSocket[R, S], **path_params) -> P``: its reply,
+    sent with the request's correlation id."""
+
+    ConnectHook: TypeAlias = Callable[Concatenate[WebSocket[R, S], ...], Awaitable[None]]
+    """``async def on_connect(ws, **path_params) -> None``: runs before accept; may refuse."""
+
+    DisconnectHook: TypeAlias = Callable[Concatenate[WebSocket[R, S], ...], Awaitable[None]]
+    """``async def on_disconnect(ws, **path_params) -> None``: runs once the connection is over;
+    ``ws.close_code`` says how it ended."""
+else:  # Python 3.10's Concatenate does not take "...": runtime stand-ins
+    MessageHandler = RequestHandler = ConnectHook = DisconnectHook = Callable[..., Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class _Registered:
+    """A handler with the path parameters it takes, and the correlation field if a request."""
+
+    function: Callable[..., Awaitable[Any]]
+    pick_params: Callable[[dict[str, Any]], dict[str, Any]]
+    correlation_id: str | None = None
+    reply: type[Any] | None = None
+
+
+class Endpoint(Generic[R, S]):
+    """A typed WebSocket endpoint: dispatch by message type, replies, requests, hooks.
+
+    ``Endpoint(receive_model=ClientMessage, send_model=ServerMessage, **options)`` takes
+    ``WebSocket``'s options, with a message type in each direction. Register one handler per
+    variant of the client's union with ``on`` or ``request``, hooks with ``on_connect`` and
+    ``on_disconnect``, then make the route with ``route(path)``.
+
+    With ``on_invalid="reply"`` and no ``invalid_reply``, an invalid message is answered with
+    an ``ErrorReply``, which the send type must then include; so is a request whose handler
+    raised (with the request's id), while the connection goes on.
+    """
+
+    # BEGIN OVERLOADS Endpoint: written by scripts/overloads.py, edit the table there
+    @overload
+    def __init__(
+        self: Endpoint[RM, SM],
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[RM, SM],
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[RM, SM],
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[RM, SM],
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[T, T],
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: TypeForm[T],
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[T, T],
+        *,
+        value_type: Literal["model"] | None = None,
+        receive_type: Literal["model"] | None = None,
+        send_type: Literal["model"] | None = None,
+        model: TypeAdapter[T],
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    # END OVERLOADS Endpoint
+    def __init__(self, **options: Any) -> None:
+        if options.get("on_invalid") == "reply" and options.get("invalid_reply") is None:
+            options["invalid_reply"] = ErrorReply.of
+        self._options = options
+        self._template: HandlerApp[R, S] = HandlerApp(_never_called, **options)
+        receive_adapter, send_adapter = self._template.receive_adapter, self._template.send_adapter
+        if receive_adapter is None or send_adapter is None:
+            raise ConfigurationError("an endpoint needs a message type in each direction")
+        self._variants = message_types(receive_adapter)
+        self._sends = message_types(send_adapter)
+        self._handlers: dict[type[Any], _Registered] = {}
+        self._on_connect: _Registered | None = None
+        self._on_disconnect: _Registered | None = None
+
+    @property
+    def receive_adapter(self) -> TypeAdapter[R]:
+        """The ``TypeAdapter`` of the messages clients send."""
+        adapter = self._template.receive_adapter
+        assert adapter is not None
+        return adapter
+
+    @property
+    def send_adapter(self) -> TypeAdapter[S]:
+        """The ``TypeAdapter`` of the messages the server sends."""
+        adapter = self._template.send_adapter
+        assert adapter is not None
+        return adapter
+
+    def on(
+        self, variant: type[V], /
+    ) -> Callable[[MessageHandler[V, R, S]], MessageHandler[V, R, S]]:
+        """Register the handler of the client messages of type *variant*."""
+
+        def register(handler: MessageHandler[V, R, S]) -> MessageHandler[V, R, S]:
+            self._register(variant, _Registered(handler, path_param_filter(handler, skip=2)))
+            return handler
+
+        return register
+
+    def request(
+        self, variant: type[V], /, *, reply: type[P], correlation_id: str = "id"
+    ) -> Callable[[RequestHandler[V, R, S, P]], RequestHandler[V, R, S, P]]:
+        """Register the handler of the requests of type *variant*, answered with a *reply*.
+
+        Both models declare the *correlation_id* field; the reply is sent with the
+        request's value in it.
+        """
+        for model in (variant, reply):
+            if correlation_id not in getattr(model, "model_fields", {}):
+                raise ConfigurationError(
+                    f"{model.__name__} has no correlation id field {correlation_id!r}"
+                )
+        if reply not in self._sends:
+            raise ConfigurationError(f"{reply.__name__} is not one of the messages sent")
+
+        def register(handler: RequestHandler[V, R, S, P]) -> RequestHandler[V, R, S, P]:
+            picked = path_param_filter(handler, skip=2)
+            self._register(variant, _Registered(handler, picked, correlation_id, reply))
+            return handler
+
+        return register
+
+    def on_connect(self, hook: ConnectHook[R, S], /) -> ConnectHook[R, S]:
+        """Register the hook run before accept: it may refuse (``ws.reject()``,
+        ``ws.close(code)``) or put state on the connection (``ws.state``)."""
+        self._on_connect = _Registered(hook, path_param_filter(hook, skip=1))
+        return hook
+
+    def on_disconnect(self, hook: DisconnectHook[R, S], /) -> DisconnectHook[R, S]:
+        """Register the hook run exactly once after an accepted connection is over."""
+        self._on_disconnect = _Registered(hook, path_param_filter(hook, skip=1))
+        return hook
+
+    def route(
+        self,
+        path: str,
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+    ) -> WebSocketRoute[R, S]:
+        """The Starlette route of this endpoint at *path*.
+
+        Raises ``ConfigurationError`` unless every client message type has its handler.
+        """
+        missing = [variant.__name__ for variant in self._variants if variant not in self._handlers]
+        if missing:
+            raise ConfigurationError(f"no handler for {', '.join(missing)}")
+        plan = _Plan(
+            handlers=dict(self._handlers),
+            on_connect=self._on_connect,
+            on_disconnect=self._on_disconnect,
+            replies_errors=self._options.get("on_invalid") == "reply" and ErrorReply in self._sends,
+        )
+        app: Any = _EndpointApp[R, S](plan, name or _name_of(path), middleware, self._options)
+        return cast("WebSocketRoute[R, S]", WebSocketRoute(path, app, name=name))
+
+    def _register(self, variant: type[Any], registered: _Registered) -> None:
+        if variant not in self._variants:
+            raise ConfigurationError(f"{variant.__name__} is not one of the client's messages")
+        if variant in self._handlers:
+            raise ConfigurationError(f"{variant.__name__} has a handler already")
+        self._handlers[variant] = registered
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What an endpoint's route runs: the handlers by message type, and the hooks."""
+
+    handlers: dict[type[Any], _Registered]
+    on_connect: _Registered | None
+    on_disconnect: _Registered | None
+    replies_errors: bool
+
+
+class _EndpointApp(HandlerApp[R, S]):
+    """The typed app of an endpoint's route: hooks around a loop that dispatches messages."""
+
+    def __init__(
+        self,
+        plan: _Plan,
+        name: str,
+        middleware: Sequence[Middleware] | None,
+        options: dict[str, Any],
+    ) -> None:
+        super().__init__(_never_called, middleware=middleware, **{**options, "auto_accept": False})
+        self._plan = plan
+        self.__name__ = name
+        self.requests = tuple(
+            RequestSpec(variant, entry.reply, entry.correlation_id)
+            for variant, entry in plan.handlers.items()
+            if entry.reply is not None and entry.correlation_id is not None
+        )
+
+    async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
+        plan = self._plan
+        ws = self._template.for_connection(scope, receive, send)
+        params = ws.path_params
+        try:
+            if plan.on_connect is not None:
+                await plan.on_connect.function(ws, **plan.on_connect.pick_params(params))
+            if ws.closed:
+                return  # refused by on_connect
+            await ws.accept()
+        except Exception as exc:
+            await self._fail(ws, exc)
+            return
+        try:
+            await self._dispatch(ws, params)
+        except Exception as exc:
+            await self._fail(ws, exc)
+        else:
+            await ws.finish()
+        finally:
+            await self._disconnected(ws, params)
+
+    async def _dispatch(self, ws: WebSocket[R, S], params: dict[str, Any]) -> None:
+        calls = {
+            variant: (entry, entry.pick_params(params))
+            for variant, entry in self._plan.handlers.items()
+        }
+        async for message in ws:
+            entry, kwargs = calls[type(message)]
+            if entry.correlation_id is None:
+                result = await entry.function(message, ws, **kwargs)
+            else:
+                result = await self._answer(ws, entry, message, kwargs)
+            if result is not None:
+                await ws.send(result)
+
+    async def _answer(
+        self, ws: WebSocket[R, S], entry: _Registered, request: Any, kwargs: dict[str, Any]
+    ) -> Any:
+        """The reply to *request*, with its correlation id; an ``ErrorReply`` when the
+        handler raised and the endpoint replies to errors."""
+        field = entry.correlation_id
+        assert field is not None
+        request_id = getattr(request, field)
+        try:
+            reply = await entry.function(request, ws, **kwargs)
+        except Exception:
+            if ws.closed or not self._plan.replies_errors:
+                raise
+            logger.exception("request handler %s raised; answered with an error", self.__name__)
+            return ErrorReply(
+                kind="handler",
+                code=CloseCode.INTERNAL_ERROR,
+                reason="internal error",
+                id=request_id,
+            )
+        return reply.model_copy(update={field: request_id})
+
+    async def _disconnected(self, ws: WebSocket[R, S], params: dict[str, Any]) -> None:
+        hook = self._plan.on_disconnect
+        if hook is None:
+            return
+        try:
+            await hook.function(ws, **hook.pick_params(params))
+        except Exception:
+            logger.exception("on_disconnect of %s raised", self.__name__)
+
+
+def _name_of(path: str) -> str:
+    """A route name from *path*, its parts without the parameters: ``/chat/{room}`` is chat."""
+    parts = [part for part in path.split("/") if part and not part.startswith("{")]
+    return "_".join(parts) or "root"
+
+
+async def _never_called(ws: WebSocket[Any, Any]) -> None:
+    raise AssertionError("an endpoint dispatches messages itself")
