@@ -6,6 +6,7 @@ import importlib.metadata
 import inspect
 import types
 from pathlib import Path
+from typing import get_origin
 
 import typedws
 
@@ -30,6 +31,8 @@ def test_every_public_name_is_documented() -> None:
     """Every public class and function carries a docstring."""
     for name in typedws.__all__:
         value = getattr(typedws, name)
+        if get_origin(value) is not None:
+            continue  # a type alias such as Handler (a class on Python 3.10), documented in source
         if isinstance(value, type) or inspect.isfunction(value):
             assert value.__doc__, name
 
