@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from starlette.applications import Starlette
+from websockets.exceptions import InvalidStatus
 
 from tests.server import close_of, connect, run_server
 
@@ -19,7 +22,7 @@ def run_examples() -> dict[str, Any]:
     """Execute the README's route examples, in order, in one namespace."""
     namespace: dict[str, Any] = {"__name__": "readme"}
     for block in BLOCKS:
-        if "@route(" in block and "a type error" not in block:
+        if ("@route(" in block or "Endpoint(" in block) and "a type error" not in block:
             exec(compile(block, "README.md", "exec", dont_inherit=True), namespace)
     return namespace
 
@@ -59,3 +62,35 @@ def test_sending_to_many_example() -> None:
         b.send('{"type": "say", "text": "after c left"}')
         for client in (a, b):
             assert json.loads(client.recv(timeout=10))["text"] == "after c left"
+
+
+def test_endpoint_example() -> None:
+    """The endpoint example dispatches, answers requests by id, replies to errors, refuses."""
+    namespace = run_examples()
+    with run_server(namespace["rooms_app"]) as base:
+        with connect(base + "/rooms/lobby") as client:
+            client.send('{"type": "join", "name": "ann"}')
+            client.send('{"type": "say", "text": "hi"}')
+            assert json.loads(client.recv(timeout=10)) == {"name": "ann", "text": "hi (in lobby)"}
+            client.send('{"type": "ask", "id": "q1", "question": "why"}')
+            assert json.loads(client.recv(timeout=10)) == {
+                "type": "answer",
+                "id": "q1",
+                "text": "WHY",
+            }
+            client.send('{"type": "say"}')
+            error = json.loads(client.recv(timeout=10))
+            assert (error["type"], error["kind"], error["code"], error["id"]) == (
+                "error",
+                "validation",
+                1008,
+                None,
+            )
+            client.close(4000)
+        deadline = time.monotonic() + 10
+        while not namespace["departures"] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert namespace["departures"] == [("ann", 4000)]
+        with pytest.raises(InvalidStatus) as refused:
+            connect(base + "/rooms/closed")
+        assert refused.value.response.status_code == 403
