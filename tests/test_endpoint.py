@@ -199,6 +199,25 @@ async def never_reached(message: Say, ws: WebSocket[Say, Said]) -> Said:
     return Said(text="should not be reached", seq=-1)
 
 
+accepted_then_failed = Endpoint(receive_model=Say, send_model=Said)
+
+
+@accepted_then_failed.on_connect
+async def accept_then_fail(ws: WebSocket[Say, Said]) -> None:
+    await ws.accept()
+    raise RuntimeError("on_connect bug")
+
+
+@accepted_then_failed.on_disconnect
+async def record_accepted_then_failed(ws: WebSocket[Say, Said], tag: str) -> None:
+    disconnected.append((tag, ws.close_code))
+
+
+@accepted_then_failed.on(Say)
+async def not_reached_either(message: Say, ws: WebSocket[Say, Said]) -> None:
+    raise AssertionError("not reached")
+
+
 @stateful.on_connect
 async def remember(ws: WebSocket[Whoami, Seen], user: str) -> None:
     ws.state.user = user.upper()
@@ -249,6 +268,7 @@ def url(request: pytest.FixtureRequest) -> Iterator[str]:
             api_closing.route("/api-closing"),
             refused_before.route("/refused-before/{tag}"),
             refused_after.route("/refused-after/{tag}"),
+            accepted_then_failed.route("/accepted-then-failed/{tag}"),
             stateful.route("/state/{user}"),
             life.route("/life/{tag}"),
         ]
@@ -546,6 +566,18 @@ def test_on_connect_closing_after_accept_gives_its_close_code(url: str) -> None:
     assert [t for t, _ in disconnected if t == tag] == []
 
 
+def test_on_disconnect_runs_when_on_connect_accepted_then_raised(url: str) -> None:
+    tag = uuid.uuid4().hex
+    with connect(f"{url}/accepted-then-failed/{tag}") as client:
+        assert close_of(client) == (1011, "")
+    assert calls_of(tag) == [1011]
+
+
+def test_the_reply_policy_needs_error_reply_among_the_messages_sent() -> None:
+    with pytest.raises(ConfigurationError, match=r"answers with typedws\.ErrorReply"):
+        Endpoint(receive_model=Say, send_model=Said, on_invalid="reply")
+
+
 def test_on_connect_state_is_read_by_the_handlers(url: str) -> None:
     with connect(url + "/state/zoe") as client:
         client.send(Whoami().model_dump_json())
@@ -578,11 +610,6 @@ def test_on_disconnect_runs_once_when_the_server_closes(url: str) -> None:
     assert calls_of(tag) == [4001]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after a message handler's ws.close(), the dispatch loop receives again: "
-    "InvalidState, logged as a handler crash (the close code stays the handler's)",
-)
 def test_a_handler_closing_the_connection_is_not_logged_as_a_crash(
     url: str, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -27,6 +27,7 @@ from typing import (
 from pydantic import TypeAdapter
 from starlette.middleware import Middleware
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocketState
 from typing_extensions import TypeForm, Unpack
 
 from typedws.codes import CloseCode
@@ -165,7 +166,10 @@ class Endpoint(Generic[R, S]):
     ) -> None: ...
     # END OVERLOADS Endpoint
     def __init__(self, **options: Any) -> None:
-        if options.get("on_invalid") == "reply" and options.get("invalid_reply") is None:
+        replies_with_errors = (
+            options.get("on_invalid") == "reply" and options.get("invalid_reply") is None
+        )
+        if replies_with_errors:
             options["invalid_reply"] = ErrorReply.of
         self._options = options
         self._template: HandlerApp[R, S] = HandlerApp(_never_called, **options)
@@ -174,6 +178,11 @@ class Endpoint(Generic[R, S]):
             raise ConfigurationError("an endpoint needs a message type in each direction")
         self._variants = message_types(receive_adapter)
         self._sends = message_types(send_adapter)
+        if replies_with_errors and ErrorReply not in self._sends:
+            raise ConfigurationError(
+                "on_invalid='reply' answers with typedws.ErrorReply: put it in send_model, "
+                "or give invalid_reply="
+            )
         self._handlers: dict[type[Any], _Registered] = {}
         self._on_connect: _Registered | None = None
         self._on_disconnect: _Registered | None = None
@@ -298,18 +307,20 @@ class _EndpointApp(HandlerApp[R, S]):
         )
 
     async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
-        plan = self._plan
         ws = self._template.for_connection(scope, receive, send)
         params = ws.path_params
         try:
-            if plan.on_connect is not None:
-                await plan.on_connect.function(ws, **plan.on_connect.pick_params(params))
-            if ws.closed:
-                return  # refused by on_connect
-            await ws.accept()
+            await self._connect(ws, params)
         except Exception as exc:
-            await self._fail(ws, exc)
+            opened = ws.application_state is WebSocketState.CONNECTED
+            try:
+                await self._fail(ws, exc)
+            finally:
+                if opened:  # on_connect accepted, then raised
+                    await self._disconnected(ws, params)
             return
+        if ws.closed:
+            return  # refused by on_connect
         try:
             await self._dispatch(ws, params)
         except Exception as exc:
@@ -318,6 +329,14 @@ class _EndpointApp(HandlerApp[R, S]):
             await ws.finish()
         finally:
             await self._disconnected(ws, params)
+
+    async def _connect(self, ws: WebSocket[R, S], params: dict[str, Any]) -> None:
+        """Run ``on_connect``, then accept unless it closed the connection."""
+        hook = self._plan.on_connect
+        if hook is not None:
+            await hook.function(ws, **hook.pick_params(params))
+        if not ws.closed:
+            await ws.accept()
 
     async def _dispatch(self, ws: WebSocket[R, S], params: dict[str, Any]) -> None:
         calls = {
@@ -332,6 +351,8 @@ class _EndpointApp(HandlerApp[R, S]):
                 result = await self._answer(ws, entry, message, kwargs)
             if result is not None:
                 await ws.send(result)
+            if _closed_by_app(ws):
+                return  # a handler closed it; messages the peer sent after go unread
 
     async def _answer(
         self, ws: WebSocket[R, S], entry: _Registered, request: Any, kwargs: dict[str, Any]
@@ -363,6 +384,15 @@ class _EndpointApp(HandlerApp[R, S]):
             await hook.function(ws, **hook.pick_params(params))
         except Exception:
             logger.exception("on_disconnect of %s raised", self.__name__)
+
+
+def _closed_by_app(ws: WebSocket[Any, Any]) -> bool:
+    """Whether the app closed *ws* while its peer is still there (a peer that left has
+    messages read ahead still to be handled)."""
+    return (
+        ws.application_state is WebSocketState.DISCONNECTED
+        and ws.client_state is not WebSocketState.DISCONNECTED
+    )
 
 
 def _name_of(path: str) -> str:
