@@ -7,19 +7,21 @@ the code of typedws's table (1003, 1007, 1008 or 1009).
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 from starlette.applications import Starlette
+from starlette.exceptions import WebSocketException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocketDisconnect
 
-from typedws import CloseCode, InvalidState, WebSocket, route
+from typedws import CloseCode, Endpoint, InvalidState, WebSocket
 
 Name = Annotated[str, Field(min_length=1, max_length=32)]
 
@@ -89,57 +91,61 @@ ServerMessage = Annotated[Welcome | Joined | Said | Left | Error, Field(discrimi
 
 ChatSocket = WebSocket[ClientMessage, ServerMessage]
 
+chat = Endpoint(receive_model=ClientMessage, send_model=ServerMessage, max_size=16 * 1024)
 
-class Room:
-    """The members of the chat, by name."""
+members: dict[str, ChatSocket] = {}
+"""Who is in the room, by name: a connection is in it from its join to its disconnect."""
 
-    def __init__(self) -> None:
-        self.members: dict[str, ChatSocket] = {}
 
-    async def broadcast(self, message: ServerMessage, *, but: str | None = None) -> None:
-        """Send *message* to every member (except *but*); members that are gone, or that
-        their own handler just closed, are dropped."""
-        for name, ws in list(self.members.items()):
-            if name == but:
-                continue
-            try:
+async def broadcast(message: ServerMessage, *, but: str | None = None) -> None:
+    """Send *message* to every member but *but*, skipping those whose connection is ending."""
+    for name, ws in list(members.items()):
+        if name != but:
+            with suppress(WebSocketDisconnect, InvalidState):
                 await ws.send(message)
-            except (WebSocketDisconnect, InvalidState):
-                self.members.pop(name, None)
 
 
-room = Room()
+@chat.on_connect
+async def connect(ws: ChatSocket) -> None:
+    ws.state.name = None  # the member's name, once it joined
 
 
-@route("/ws", receive_model=ClientMessage, send_model=ServerMessage, max_size=16 * 1024)
-async def chat(ws: ChatSocket) -> None:
-    """Join, say and leave; every member sees what the others say."""
-    name: str | None = None
-    try:
-        async for message in ws:
-            if isinstance(message, Join):
-                if name is not None:
-                    await ws.send(Error(detail=f"you already joined as {name}"))
-                elif message.name in room.members:
-                    await ws.send(Error(detail=f"the name {message.name} is taken"))
-                else:
-                    name = message.name
-                    await ws.send(Welcome(name=name, members=sorted(room.members)))
-                    room.members[name] = ws
-                    await room.broadcast(Joined(name=name), but=name)
-            elif isinstance(message, Say):
-                if name is None:
-                    await ws.send(Error(detail="join before you say anything"))
-                else:
-                    said = Said(name=name, text=message.text, at=datetime.now(timezone.utc))
-                    await room.broadcast(said)
-            else:
-                await ws.close(CloseCode.NORMAL_CLOSURE, "bye")
-                break
-    finally:
-        if name is not None and room.members.get(name) is ws:
-            del room.members[name]
-            await room.broadcast(Left(name=name))
+@chat.on(Join)
+async def join(message: Join, ws: ChatSocket) -> Error | None:
+    if ws.state.name is not None:
+        return Error(detail=f"you already joined as {ws.state.name}")
+    if message.name in members:
+        return Error(detail=f"the name {message.name} is taken")
+    others = sorted(members)
+    ws.state.name = message.name
+    members[message.name] = ws  # before any await, so no other join takes the name
+    await ws.send(Welcome(name=message.name, members=others))
+    await broadcast(Joined(name=message.name), but=message.name)
+    return None
+
+
+@chat.on(Say)
+async def say(message: Say, ws: ChatSocket) -> Error | None:
+    name: str | None = ws.state.name
+    if name is None:
+        return Error(detail="join before you say anything")
+    await broadcast(Said(name=name, text=message.text, at=datetime.now(timezone.utc)))
+    return None
+
+
+@chat.on(Leave)
+async def leave(message: Leave, ws: ChatSocket) -> None:
+    # Closes with 1000 "bye" (Starlette's way to end a connection from a handler).
+    raise WebSocketException(CloseCode.NORMAL_CLOSURE, "bye")
+
+
+@chat.on_disconnect
+async def disconnect(ws: ChatSocket) -> None:
+    """However the connection ended, once: a member leaves the room, the others are told."""
+    name: str | None = ws.state.name
+    if name is not None:
+        del members[name]
+        await broadcast(Left(name=name))
 
 
 HERE = Path(__file__).parent
@@ -155,6 +161,5 @@ async def page(request: Request) -> HTMLResponse:
     return HTMLResponse(PAGE)
 
 
-app = Starlette(
-    routes=[Route("/", page), chat, Mount("/static", StaticFiles(directory=HERE / "static"))]
-)
+app = Starlette(routes=[Route("/", page), chat.route("/ws", name="chat")])
+app.mount("/static", StaticFiles(directory=HERE / "static"))
