@@ -21,6 +21,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from pydantic_core import core_schema
 
 from typedws._json import as_dict, as_list, objects
+from typedws._replies import Correlations, request_inputs, request_messages
 from typedws.discovery import Direction, TypedRoute, typed_routes
 from typedws.errors import ConfigurationError
 
@@ -88,7 +89,10 @@ def asyncapi(
     host: str = "localhost:8000",
 ) -> dict[str, Any]:
     """The AsyncAPI 3.0.0 document of the app: a channel per typed route, a ``receive``
-    operation for what clients send and a ``send`` operation for what the server sends."""
+    operation for what clients send and a ``send`` operation for what the server sends.
+
+    A request an endpoint answers is a ``receive`` operation of its own, with a ``reply``
+    on the same channel; its request and reply messages carry a ``correlationId``."""
     routes = _require_routes(app)
     inputs: list[tuple[str, JsonSchemaMode, TypeAdapter[Any]]] = [
         (f"{r.name}.{d}", _MODES[d], adapter)
@@ -98,20 +102,24 @@ def asyncapi(
     ]
     _check_names([adapter for *_, adapter in inputs])
     roots, defs_schema = TypeAdapter.json_schemas(
-        inputs, ref_template="#/components/schemas/{model}", schema_generator=_Generator
+        [*inputs, *request_inputs(routes)],
+        ref_template="#/components/schemas/{model}",
+        schema_generator=_Generator,
     )
     schemas: dict[str, Any] = dict(defs_schema.get("$defs", {}))
     messages: dict[str, Any] = {}
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
+    correlations = Correlations()
     for route in routes:
         channel_messages: dict[str, Any] = {}
+        named: dict[Direction, dict[str, Any]] = {}
         for direction in ("client", "server"):
             root = roots.get((f"{route.name}.{direction}", _MODES[direction]))
             if root is None:
                 root = route.frame_schema(direction)
             _tidy(root, schemas, ref_prefix="#/components/schemas/")
-            names = _message_payloads(route, direction, root)
+            names = named[direction] = _message_payloads(route, direction, root)
             if "oneOf" in root or "anyOf" in root:
                 union = route.title(direction)
                 schemas[union] = root
@@ -120,20 +128,18 @@ def asyncapi(
             for name, payload in names.items():
                 messages[name] = _message(name, payload, schemas)
                 channel_messages[name] = {"$ref": f"#/components/messages/{name}"}
-            action = "receive" if direction == "client" else "send"
-            operations[f"{action}{route.title(direction)}"] = {
-                "action": action,
-                "channel": {"$ref": f"#/channels/{route.name}"},
-                "summary": (
-                    f"Messages clients send to {route.address}"
-                    if direction == "client"
-                    else f"Messages the server sends on {route.address}"
-                ),
-                "messages": [
-                    {"$ref": f"#/channels/{route.name}/messages/{name}"} for name in names
-                ],
-            }
+        requests = request_messages(route, roots, named["client"], named["server"])
+        for found in requests:
+            key, operation = found.operation(route)
+            operations[key] = operation
+            correlations.add(found)
+        answered = {found.request for found in requests}
+        listed = [name for name in named["client"] if name not in answered]
+        if listed:  # the client messages that are no request
+            operations.update([_operation(route, "client", listed)])
+        operations.update([_operation(route, "server", list(named["server"]))])
         channels[route.name] = _channel(route, channel_messages)
+    correlations.mark(messages)
     _tidy(schemas, schemas, ref_prefix="#/components/schemas/")
     return {
         "asyncapi": "3.0.0",
@@ -271,6 +277,21 @@ def _message(name: str, payload: dict[str, Any], schemas: dict[str, Any]) -> dic
     message["contentType"] = "application/json"
     message["payload"] = payload
     return message
+
+
+def _operation(route: TypedRoute, direction: Direction, names: list[str]) -> tuple[str, Any]:
+    """The operation of *direction*'s messages *names* on the route's channel, and its key."""
+    action = "receive" if direction == "client" else "send"
+    return f"{action}{route.title(direction)}", {
+        "action": action,
+        "channel": {"$ref": f"#/channels/{route.name}"},
+        "summary": (
+            f"Messages clients send to {route.address}"
+            if direction == "client"
+            else f"Messages the server sends on {route.address}"
+        ),
+        "messages": [{"$ref": f"#/channels/{route.name}/messages/{name}"} for name in names],
+    }
 
 
 def _channel(route: TypedRoute, messages: dict[str, Any]) -> dict[str, Any]:
