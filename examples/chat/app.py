@@ -14,7 +14,6 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 from starlette.applications import Starlette
-from starlette.exceptions import WebSocketException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
@@ -135,8 +134,7 @@ async def say(message: Say, ws: ChatSocket) -> Error | None:
 
 @chat.on(Leave)
 async def leave(message: Leave, ws: ChatSocket) -> None:
-    # Closes with 1000 "bye" (Starlette's way to end a connection from a handler).
-    raise WebSocketException(CloseCode.NORMAL_CLOSURE, "bye")
+    await ws.close(CloseCode.NORMAL_CLOSURE, "bye")
 
 
 @chat.on_disconnect
