@@ -511,6 +511,31 @@ def test_pipelined_requests_are_answered_with_their_own_ids(url: str) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("payload", "echoed"),
+    [
+        ('{"type": "ask", "id": 11}', 11),
+        ('{"type": "ask", "id": "r-11", "question": 5}', "r-11"),
+        ('{"type": "ask", "id": 12, "question": ["x"]}', 12),
+        ('{"type": "nope", "id": 13}', 13),
+        ('{"type": "ask", "id": "<script>"}', None),
+        ('{"type": "ask", "id": ' + str(2**60) + "}", None),
+        ('{"type": "ask", "id": true}', None),
+        ("[13]", None),
+    ],
+)
+def test_an_invalid_request_gets_its_id_back_when_well_formed(
+    url: str, payload: str, echoed: object
+) -> None:
+    """The error reply to an invalid message carries its id, only a well-formed one."""
+    with connect(url + "/api") as client:
+        client.send(payload)
+        reply = receive(client)
+        assert (reply["type"], reply["code"], reply["id"]) == ("error", 1008, echoed)
+        client.send(Ask(id=1, question="still").model_dump_json())
+        assert receive(client) == {"type": "answer", "answer": "STILL", "id": 1}
+
+
 def test_a_failed_request_gets_an_error_reply_with_its_id(
     url: str, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -255,3 +255,9 @@ def test_handler_must_be_async(build_route_for: Callable[[Any], Any], endpoint: 
 def test_async_handlers_are_accepted(build_route_for: Callable[[Any], Any], endpoint: Any) -> None:
     """An async function, an object with an async __call__ and a partial of one all work."""
     assert build_route_for(endpoint).receive_type == "text"
+
+
+@pytest.mark.parametrize("field", [5, "", "not a name", b"id"])
+def test_correlation_id_must_be_a_field_name(build: Callable[..., Any], field: object) -> None:
+    with pytest.raises(ConfigurationError, match="correlation_id must be a field name or None"):
+        build(model=Said, correlation_id=field)

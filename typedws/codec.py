@@ -197,10 +197,12 @@ class ModelCodec(Codec[T]):
         max_size: int | None = None,
         close_codes: Mapping[FailureKind, int] = DEFAULT_CLOSE_CODES,
         show_validator_messages: bool = False,
+        correlation_id: str | None = None,
     ) -> None:
         super().__init__(max_size=max_size, close_codes=close_codes)
         self.adapter = adapter
         self.show_validator_messages = show_validator_messages
+        self.correlation_id = correlation_id
 
     def decode(self, message: Message, /) -> T:
         """Return the text frame's JSON validated into the message type, in one pass."""
@@ -208,7 +210,10 @@ class ModelCodec(Codec[T]):
         try:
             return self.adapter.validate_json(payload)
         except ValidationError as exc:
-            raise self._invalid_from(exc) from None
+            invalid = self._invalid_from(exc)
+            if self.correlation_id is not None:
+                invalid.correlation_id = correlation_of(payload, self.correlation_id)
+            raise invalid from None
 
     def encode(self, value: T, /) -> Message:
         """Return a text frame carrying *value* serialized by the message type."""
@@ -252,6 +257,24 @@ class ModelCodec(Codec[T]):
             detail = first.get("ctx", {}).get("error") or first["msg"]
             return self.invalid("json", f"not JSON: {detail}", errors)
         return self.invalid("validation", _describe(first), errors)
+
+
+_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def correlation_of(payload: str | bytes, field: str) -> str | int | None:
+    """The correlation id in *field* of a JSON object *payload*, when it is well formed:
+    a string of at most 64 letters, digits and ``._:-``, or an integer of at most 2**53."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return None
+    value = as_dict(data).get(field)
+    if isinstance(value, str) and _CORRELATION_ID.fullmatch(value):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= 2**53:
+        return value
+    return None
 
 
 def _describe(error: ErrorDetails) -> str:

@@ -266,7 +266,11 @@ class Endpoint(Generic[R, S]):
             on_disconnect=self._on_disconnect,
             replies_errors=self._options.get("on_invalid") == "reply" and ErrorReply in self._sends,
         )
-        app: Any = _EndpointApp[R, S](plan, name or _name_of(path), middleware, self._options)
+        options = dict(self._options)
+        fields = {entry.correlation_id for entry in self._handlers.values()} - {None}
+        if len(fields) == 1 and options.get("correlation_id") is None:
+            options["correlation_id"] = fields.pop()  # an invalid request's error keeps its id
+        app: Any = _EndpointApp[R, S](plan, name or _name_of(path), middleware, options)
         return cast("WebSocketRoute[R, S]", WebSocketRoute(path, app, name=name))
 
     def _register(self, variant: type[Any], registered: _Registered) -> None:

@@ -46,7 +46,13 @@ class ErrorReply(BaseModel):
             ErrorItem(type=item["type"], loc=list(item["loc"]), msg=item["msg"])
             for item in error.errors
         ]
-        return cls(kind=error.kind, code=error.close_code, reason=error.reason, errors=items)
+        return cls(
+            kind=error.kind,
+            code=error.close_code,
+            reason=error.reason,
+            errors=items,
+            id=error.correlation_id,
+        )
 
 
 def message_types(adapter: TypeAdapter[Any]) -> tuple[type[Any], ...]:

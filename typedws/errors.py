@@ -64,12 +64,18 @@ class InvalidMessage(TypedWSError, ValueError):
         close_code: int,
         reason: str,
         errors: Sequence[ErrorDetails] = (),
+        *,
+        correlation_id: str | int | None = None,
     ) -> None:
         super().__init__(kind, close_code, reason, errors)
         self.kind: FailureKind = kind
         self.close_code = close_code
         self.reason = reason
         self.errors: list[ErrorDetails] = list(errors)
+        #: The message's correlation id, when the socket names the field (``correlation_id``)
+        #: and the message held a well-formed one there: the one piece of the client's input
+        #: an error reply may repeat.
+        self.correlation_id = correlation_id
 
     def __str__(self) -> str:
         return f"{self.reason} ({self.kind}, close code {self.close_code})"

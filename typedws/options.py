@@ -61,6 +61,7 @@ class SocketOptions(TypedDict, Generic[S], total=False):
     max_size: int | None
     max_invalid: int
     show_validator_messages: bool
+    correlation_id: str | None
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def build_codecs(
     max_size: int | None,
     close_codes: Mapping[FailureKind, int] | None,
     show_validator_messages: bool = False,
+    correlation_id: object = None,
 ) -> Codecs:
     """Return the codecs for these options, or raise ``ConfigurationError`` naming the option.
 
@@ -106,15 +108,23 @@ def build_codecs(
     send_option = _model_option("send", model, send_model)
     receive = _direction_type("receive", value_type, receive_type, receive_option)
     send = _direction_type("send", value_type, send_type, send_option)
+    if correlation_id is not None and not (
+        isinstance(correlation_id, str) and correlation_id.isidentifier()
+    ):
+        raise ConfigurationError(
+            f"correlation_id must be a field name or None, not {correlation_id!r}"
+        )
+    field = correlation_id if isinstance(correlation_id, str) else None
     receive_codec = _model_codec(
         receive_option,
         model if receive_model is None else receive_model,
         max_size,
         table,
         show_validator_messages,
+        field,
     )
     send_codec = _model_codec(
-        send_option, model if send_model is None else send_model, max_size, table, False
+        send_option, model if send_model is None else send_model, max_size, table, False, None
     )
     text = TextCodec(max_size=max_size, close_codes=table)
     binary = BytesCodec(max_size=max_size, close_codes=table)
@@ -253,6 +263,7 @@ def _model_codec(
     max_size: int | None,
     table: Mapping[FailureKind, int],
     show_validator_messages: bool,
+    correlation_id: str | None,
 ) -> ModelCodec[Any] | None:
     if option is None:
         return None
@@ -265,6 +276,7 @@ def _model_codec(
         max_size=max_size,
         close_codes=table,
         show_validator_messages=show_validator_messages,
+        correlation_id=correlation_id,
     )
 
 

@@ -943,6 +943,7 @@ class WebSocket(TypedConnection[R, S]):
         max_size: int | None = None,
         max_invalid: int = 10,
         show_validator_messages: bool = False,
+        correlation_id: str | None = None,
         **unknown: Any,
     ) -> None:
         check_option_names(unknown)
@@ -976,6 +977,7 @@ class WebSocket(TypedConnection[R, S]):
             max_size=max_size,
             close_codes=close_codes,
             show_validator_messages=show_validator_messages,
+            correlation_id=correlation_id,
         )
         self._configure(
             codecs,
