@@ -92,43 +92,36 @@ ChatSocket = WebSocket[ClientMessage, ServerMessage]
 
 chat = Endpoint(receive_model=ClientMessage, send_model=ServerMessage, max_size=16 * 1024)
 
-members: dict[str, ChatSocket] = {}
-"""Who is in the room, by name: a connection is in it from its join to its disconnect."""
+names: dict[ChatSocket, str] = {}
+"""The members of the room and their names: from a join to the end of the connection."""
 
 
-async def broadcast(message: ServerMessage, *, but: str | None = None) -> None:
+async def broadcast(message: ServerMessage, *, but: ChatSocket | None = None) -> None:
     """Send *message* to every member but *but*, skipping those whose connection is ending."""
-    for name, ws in list(members.items()):
-        if name != but:
+    for ws in list(names):
+        if ws is not but:
             with suppress(WebSocketDisconnect, InvalidState):
                 await ws.send(message)
 
 
-@chat.on_connect
-async def connect(ws: ChatSocket) -> None:
-    ws.state.name = None  # the member's name, once it joined
-
-
 @chat.on(Join)
 async def join(message: Join, ws: ChatSocket) -> Error | None:
-    if ws.state.name is not None:
-        return Error(detail=f"you already joined as {ws.state.name}")
-    if message.name in members:
+    if ws in names:
+        return Error(detail=f"you already joined as {names[ws]}")
+    if message.name in names.values():
         return Error(detail=f"the name {message.name} is taken")
-    others = sorted(members)
-    ws.state.name = message.name
-    members[message.name] = ws  # before any await, so no other join takes the name
+    others = sorted(names.values())
+    names[ws] = message.name  # before any await, so no other join takes the name
     await ws.send(Welcome(name=message.name, members=others))
-    await broadcast(Joined(name=message.name), but=message.name)
+    await broadcast(Joined(name=message.name), but=ws)
     return None
 
 
 @chat.on(Say)
 async def say(message: Say, ws: ChatSocket) -> Error | None:
-    name: str | None = ws.state.name
-    if name is None:
+    if ws not in names:
         return Error(detail="join before you say anything")
-    await broadcast(Said(name=name, text=message.text, at=datetime.now(timezone.utc)))
+    await broadcast(Said(name=names[ws], text=message.text, at=datetime.now(timezone.utc)))
     return None
 
 
@@ -140,9 +133,8 @@ async def leave(message: Leave, ws: ChatSocket) -> None:
 @chat.on_disconnect
 async def disconnect(ws: ChatSocket) -> None:
     """However the connection ended, once: a member leaves the room, the others are told."""
-    name: str | None = ws.state.name
+    name = names.pop(ws, None)
     if name is not None:
-        del members[name]
         await broadcast(Left(name=name))
 
 
