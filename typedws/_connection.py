@@ -45,8 +45,6 @@ TOO_MANY_INVALID = "too many invalid messages"
 T = TypeVar("T")
 R = TypeVar("R")
 S = TypeVar("S")
-RM = TypeVar("RM")
-SM = TypeVar("SM")
 
 _CONNECTING = WebSocketState.CONNECTING
 _CONNECTED = WebSocketState.CONNECTED

@@ -1,13 +1,12 @@
-"""``WebSocket[R, S]``: the one module that touches the connection.
+"""``WebSocket[R, S]``: how a typed WebSocket is built, and typed, from its options.
 
-It calls the codec, applies the invalid-message policy and owns the lifecycle. Connection
-state lives on the Starlette ``WebSocket`` it wraps, so code holding that object sees the
-same state; messages go to the ASGI callables directly, with one state check each.
+The overloads that type it come from ``scripts/overloads.py``; the options are checked in
+``typedws.options``; the lifecycle and the verbs are ``TypedConnection``'s
+(``typedws._connection``).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CaughtCloseCodes", "OnInvalid", "SocketOptions", "WebSocket"]
 
-logger: logging.Logger = logging.getLogger("typedws")
 
 T = TypeVar("T")
 R = TypeVar("R")
