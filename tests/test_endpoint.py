@@ -666,3 +666,24 @@ def test_on_disconnect_runs_once_after_a_handler_crash(
     assert record.getMessage() == "WebSocket handler life raised; closed with 1011"
     assert record.exc_info is not None
     assert record.exc_info[0] is RuntimeError
+
+
+def plain_handler(message: Any, ws: Any) -> None:
+    pass
+
+
+@pytest.mark.parametrize(
+    "register",
+    [
+        lambda endpoint: endpoint.on(Say),
+        lambda endpoint: endpoint.request(Ask, reply=Answer),
+        lambda endpoint: endpoint.on_connect,
+        lambda endpoint: endpoint.on_disconnect,
+    ],
+    ids=["on", "request", "on_connect", "on_disconnect"],
+)
+def test_a_handler_that_is_not_async_is_refused_when_registered(register: Any) -> None:
+    endpoint = api_endpoint()
+    fresh = Endpoint(receive_model=endpoint.receive_adapter, send_model=endpoint.send_adapter)
+    with pytest.raises(ConfigurationError, match=r"must be an async function \(async def\)"):
+        register(fresh)(plain_handler)

@@ -34,7 +34,13 @@ from typedws.codes import CloseCode
 from typedws.error_reply import ErrorReply, message_types
 from typedws.errors import ConfigurationError
 from typedws.options import SocketOptions
-from typedws.routing import HandlerApp, RequestSpec, WebSocketRoute, path_param_filter
+from typedws.routing import (
+    HandlerApp,
+    RequestSpec,
+    WebSocketRoute,
+    check_handler,
+    path_param_filter,
+)
 from typedws.websocket import WebSocket
 
 __all__ = ["ConnectHook", "DisconnectHook", "Endpoint", "MessageHandler", "RequestHandler"]
@@ -207,6 +213,7 @@ class Endpoint(Generic[R, S]):
         """Register the handler of the client messages of type *variant*."""
 
         def register(handler: MessageHandler[V, R, S]) -> MessageHandler[V, R, S]:
+            check_handler(handler)
             self._register(variant, _Registered(handler, path_param_filter(handler, skip=2)))
             return handler
 
@@ -229,6 +236,7 @@ class Endpoint(Generic[R, S]):
             raise ConfigurationError(f"{reply.__name__} is not one of the messages sent")
 
         def register(handler: RequestHandler[V, R, S, P]) -> RequestHandler[V, R, S, P]:
+            check_handler(handler)
             picked = path_param_filter(handler, skip=2)
             self._register(variant, _Registered(handler, picked, correlation_id, reply))
             return handler
@@ -238,11 +246,13 @@ class Endpoint(Generic[R, S]):
     def on_connect(self, hook: ConnectHook[R, S], /) -> ConnectHook[R, S]:
         """Register the hook run before accept: it may refuse (``ws.reject()``,
         ``ws.close(code)``) or put state on the connection (``ws.state``)."""
+        check_handler(hook)
         self._on_connect = _Registered(hook, path_param_filter(hook, skip=1))
         return hook
 
     def on_disconnect(self, hook: DisconnectHook[R, S], /) -> DisconnectHook[R, S]:
         """Register the hook run exactly once after an accepted connection is over."""
+        check_handler(hook)
         self._on_disconnect = _Registered(hook, path_param_filter(hook, skip=1))
         return hook
 

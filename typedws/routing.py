@@ -81,7 +81,7 @@ class HandlerApp(Generic[R, S]):
         middleware: Sequence[Middleware] | None = None,
         **options: Any,
     ) -> None:
-        _check_handler(handler)
+        check_handler(handler)
         #: The handler, called with the typed WebSocket and path parameters.
         self.handler = handler
         #: The WebSocket options each connection is built with.
@@ -1091,14 +1091,14 @@ def _template(options: dict[str, Any]) -> WebSocket[Any, Any]:
     return WebSocket(scope, _not_connected, _not_connected, **options)
 
 
-def _check_handler(handler: object) -> None:
+def check_handler(handler: object) -> None:
     """Raise ``ConfigurationError`` unless *handler* is an async function, or an object
     whose ``__call__`` is one."""
     if not callable(handler) or not (
         inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(type(handler).__call__)
     ):
         raise ConfigurationError(
-            f"a route's handler must be an async function (async def), not {handler!r}"
+            f"a handler must be an async function (async def), not {handler!r}"
         )
 
 
