@@ -1,0 +1,1 @@
+"""The typedws benchmark suite: ``python -m bench`` (see README, "Performance")."""
