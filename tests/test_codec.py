@@ -10,7 +10,17 @@ from typing import Annotated, Any, Literal, cast, get_args
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import UUID4, BaseModel, ConfigDict, Discriminator, Field, HttpUrl, Tag, TypeAdapter
+from pydantic import (
+    UUID4,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    HttpUrl,
+    PlainSerializer,
+    Tag,
+    TypeAdapter,
+)
 from pydantic_core import ErrorDetails, PydanticKnownError
 from pydantic_core.core_schema import ErrorType
 
@@ -672,3 +682,38 @@ def test_outgoing_errors_quote_no_value(value: Any, message: str) -> None:
         ModelCodec(adapter_for(Said)).encode(value)
     assert str(info.value) == f"{kind} does not fit the send type: {detail}"
     assert_no_input("".join(traceback.format_exception(info.value)))
+
+
+class Aliased(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    type: Literal["aliased"] = "aliased"
+    user_name: str = Field(alias="userName")
+
+
+class Plain(BaseModel):
+    type: Literal["plain"] = "plain"
+    n: int
+
+
+def test_encoding_a_union_member_writes_what_the_union_would() -> None:
+    """A member model is written by its own serializer, exactly as by the union's."""
+    adapter: TypeAdapter[Aliased | Plain] = TypeAdapter(
+        Annotated[Aliased | Plain, Field(discriminator="type")]
+    )
+    codec = ModelCodec(adapter)
+    for value in (Aliased(user_name="ann"), Plain(n=3)):
+        assert codec.encode(value)["text"] == adapter.dump_json(value, by_alias=True).decode()
+
+
+def test_a_member_with_its_own_serializer_in_the_union_keeps_it() -> None:
+    """A member under Annotated (here a PlainSerializer) is serialized the union's way."""
+    custom = Annotated[Plain, PlainSerializer(lambda value: {"custom": value.n})]
+    codec = ModelCodec(TypeAdapter(custom | Aliased))
+    assert json.loads(codec.encode(Plain(n=5))["text"]) == {"custom": 5}
+
+
+def test_a_constructed_member_with_a_wrong_field_is_refused() -> None:
+    codec = ModelCodec(TypeAdapter(Aliased | Plain))
+    with pytest.raises(InvalidOutgoingMessage, match="Plain does not fit the send type"):
+        codec.encode(Plain.model_construct(n="three"))

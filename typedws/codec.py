@@ -20,6 +20,7 @@ from pydantic import PydanticUndefinedAnnotation, PydanticUserError, TypeAdapter
 from pydantic_core import ErrorDetails, PydanticSerializationError, from_json
 
 from typedws._json import as_dict, as_list
+from typedws._message_types import own_serializers
 from typedws._redact import parser_error, redact, schema_names, schema_values
 from typedws.codes import DEFAULT_CLOSE_CODES, FailureKind, truncate_reason
 from typedws.errors import ConfigurationError, InvalidMessage, InvalidOutgoingMessage
@@ -203,6 +204,7 @@ class ModelCodec(Codec[T]):
         self.adapter = adapter
         self.show_validator_messages = show_validator_messages
         self.correlation_id = correlation_id
+        self._own_serializers = own_serializers(adapter)
 
     def decode(self, message: Message, /) -> T:
         """Return the text frame's JSON validated into the message type, in one pass."""
@@ -217,6 +219,15 @@ class ModelCodec(Codec[T]):
 
     def encode(self, value: T, /) -> Message:
         """Return a text frame carrying *value* serialized by the message type."""
+        serializer = self._own_serializers.get(type(value))
+        if serializer is not None:
+            # An instance of one of the type's own models: the exact class is the check, and
+            # its own serializer writes what the type's would; warnings catch wrong fields.
+            try:
+                data = serializer.to_json(value, by_alias=True, warnings="error")
+            except PydanticSerializationError as exc:
+                raise self._not_sendable(value, self._serialization_detail(str(exc))) from None
+            return {"type": "websocket.send", "text": data.decode()}
         adapter = self.adapter
         try:
             # For model instances of the type this is an isinstance check; the dump's
@@ -231,7 +242,13 @@ class ModelCodec(Codec[T]):
             return {"type": "websocket.send", "text": data.decode()}
         # Not chained: pydantic's errors quote the value, which may hold the client's input,
         # and a logged traceback would show them.
-        raise InvalidOutgoingMessage(f"{type(value).__name__} does not fit the send type: {detail}")
+        raise self._not_sendable(value, detail)
+
+    @staticmethod
+    def _not_sendable(value: object, detail: str) -> InvalidOutgoingMessage:
+        return InvalidOutgoingMessage(
+            f"{type(value).__name__} does not fit the send type: {detail}"
+        )
 
     def _redacted(self, exc: ValidationError) -> list[ErrorDetails]:
         return redact(

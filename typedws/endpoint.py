@@ -30,8 +30,9 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocketState
 from typing_extensions import TypeForm, Unpack
 
+from typedws._message_types import message_types
 from typedws.codes import CloseCode
-from typedws.error_reply import ErrorReply, message_types
+from typedws.error_reply import ErrorReply
 from typedws.errors import ConfigurationError
 from typedws.options import SocketOptions
 from typedws.routing import (

@@ -1,16 +1,15 @@
-"""The error message endpoints send back, and the message types a union is made of."""
+"""The error message endpoints send back."""
 
 from __future__ import annotations
 
-import types
-from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
 from typedws.errors import InvalidMessage
 
-__all__ = ["ErrorItem", "ErrorReply", "message_types"]
+__all__ = ["ErrorItem", "ErrorReply"]
 
 
 class ErrorItem(TypedDict):
@@ -53,23 +52,3 @@ class ErrorReply(BaseModel):
             errors=items,
             id=error.correlation_id,
         )
-
-
-def message_types(adapter: TypeAdapter[Any]) -> tuple[type[Any], ...]:
-    """The classes a message type is made of: the variants of a union, or the one class."""
-    found: list[type[Any]] = []
-    _collect(getattr(adapter, "_type"), found)  # noqa: B009 - pydantic keeps no public name
-    return tuple(found)
-
-
-def _collect(message_type: Any, found: list[type[Any]]) -> None:
-    origin = get_origin(message_type)
-    if origin is Annotated:
-        _collect(get_args(message_type)[0], found)
-    elif origin is Union or origin is types.UnionType:
-        for member in get_args(message_type):
-            _collect(member, found)
-    elif hasattr(message_type, "__value__"):  # a ``type X = ...`` alias
-        _collect(message_type.__value__, found)
-    elif isinstance(message_type, type) and message_type not in found:
-        found.append(message_type)
