@@ -15,7 +15,7 @@ __all__ = ["message_types", "own_serializers"]
 def message_types(adapter: TypeAdapter[Any]) -> tuple[type[Any], ...]:
     """The classes a message type is made of: the variants of a union, or the one class."""
     found: list[type[Any]] = []
-    _collect(getattr(adapter, "_type"), found)  # noqa: B009 - pydantic keeps no public name
+    _collect(_declared_type(adapter), found)
     return tuple(found)
 
 
@@ -38,7 +38,7 @@ def own_serializers(adapter: TypeAdapter[Any]) -> dict[type[Any], SchemaSerializ
 
     Only plain members count: a member under ``Annotated`` may be serialized its own way.
     """
-    message_type: Any = getattr(adapter, "_type")  # noqa: B009 - pydantic keeps no public name
+    message_type = _declared_type(adapter)
     if get_origin(message_type) is Annotated:
         inner, *metadata = get_args(message_type)
         if not all(isinstance(item, FieldInfo) for item in metadata):
@@ -54,3 +54,8 @@ def own_serializers(adapter: TypeAdapter[Any]) -> dict[type[Any], SchemaSerializ
         for member in members
         if isinstance(member, type) and issubclass(member, BaseModel)
     }
+
+
+def _declared_type(adapter: TypeAdapter[Any]) -> Any:
+    """The type *adapter* was made for."""
+    return getattr(adapter, "_type")  # noqa: B009 - pydantic keeps no public name for it
