@@ -83,6 +83,15 @@ async def _typedws_route(ws: WebSocket[Union, Union]) -> None:
 
 typedws_route = Starlette(routes=[_typedws_route])
 
+
+async def _typedws_websocket(websocket: StarletteWebSocket) -> None:
+    async with WebSocket(websocket, receive_model=Message, send_model=Message) as ws:
+        async for message in ws:
+            await ws.send(message)
+
+
+typedws_websocket = Starlette(routes=[WebSocketRoute("/", _typedws_websocket)])
+
 _echo = Endpoint(receive_model=Message, send_model=Message)
 
 

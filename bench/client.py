@@ -14,8 +14,11 @@ from bench.messages import INVALID, TEXTS
 
 TIMEOUT = 120.0
 
+#: Reads the server's CPU time in seconds; a mode reads it just before and after its timed part.
+Probe = Callable[[], float]
 
-async def _open(url: str) -> ClientConnection:
+
+async def open_connection(url: str) -> ClientConnection:
     return await connect(url, open_timeout=10, close_timeout=10, max_queue=None, compression=None)
 
 
@@ -25,7 +28,7 @@ def _messages(count: int) -> list[str]:
 
 async def preflight(url: str, validates: bool) -> str:
     """Check *url* echoes each sample equal, and closes on an invalid one; describe what it did."""
-    ws = await _open(url)
+    ws = await open_connection(url)
     try:
         for text in TEXTS:
             await ws.send(text)
@@ -48,6 +51,17 @@ async def preflight(url: str, validates: bool) -> str:
         await ws.close()
 
 
+async def _timed(
+    work: Callable[[], Awaitable[object]], count: int, probe: Probe
+) -> tuple[float, float]:
+    """Run *work*: messages per second, and seconds of server CPU per message."""
+    cpu = probe()
+    start = time.perf_counter()
+    await asyncio.wait_for(work(), TIMEOUT)
+    elapsed = time.perf_counter() - start
+    return count / elapsed, (probe() - cpu) / count
+
+
 async def _pipeline(ws: ClientConnection, messages: list[str]) -> None:
     async def sender() -> None:
         for text in messages:
@@ -59,54 +73,52 @@ async def _pipeline(ws: ClientConnection, messages: list[str]) -> None:
     await task
 
 
-async def pipelined(url: str, count: int) -> float:
-    """Send *count* messages and read the *count* echoes on one connection: messages per second."""
+async def pipelined(url: str, count: int, probe: Probe) -> tuple[float, float]:
+    """Send *count* messages and read the *count* echoes on one connection."""
     messages = _messages(count)
-    ws = await _open(url)
+    ws = await open_connection(url)
     try:
-        start = time.perf_counter()
-        await asyncio.wait_for(_pipeline(ws, messages), TIMEOUT)
-        return count / (time.perf_counter() - start)
+        return await _timed(lambda: _pipeline(ws, messages), count, probe)
     finally:
         await ws.close()
 
 
-async def ping_pong(url: str, count: int) -> float:
-    """Send one message and wait for its echo, *count* times: messages per second."""
+async def ping_pong(url: str, count: int, probe: Probe) -> tuple[float, float]:
+    """Send one message and wait for its echo, *count* times."""
     messages = _messages(count)
 
-    async def run(ws: ClientConnection) -> None:
+    async def run() -> None:
         for text in messages:
             await ws.send(text)
             await ws.recv()
 
-    ws = await _open(url)
+    ws = await open_connection(url)
     try:
-        start = time.perf_counter()
-        await asyncio.wait_for(run(ws), TIMEOUT)
-        return count / (time.perf_counter() - start)
+        return await _timed(run, count, probe)
     finally:
         await ws.close()
 
 
-async def concurrent(url: str, count: int, connections: int) -> float:
-    """Pipeline ``count // connections`` messages on each of *connections* at once: messages/s."""
+async def concurrent(url: str, count: int, connections: int, probe: Probe) -> tuple[float, float]:
+    """Pipeline ``count // connections`` messages on each of *connections* at once."""
     per_connection = max(1, count // connections)
     messages = _messages(per_connection)
-    sockets = await asyncio.gather(*(_open(url) for _ in range(connections)))
+    sockets = await asyncio.gather(*(open_connection(url) for _ in range(connections)))
+
+    async def run() -> None:
+        await asyncio.gather(*(_pipeline(ws, messages) for ws in sockets))
+
     try:
-        start = time.perf_counter()
-        work = asyncio.gather(*(_pipeline(ws, messages) for ws in sockets))
-        await asyncio.wait_for(work, TIMEOUT)
-        return per_connection * connections / (time.perf_counter() - start)
+        return await _timed(run, per_connection * connections, probe)
     finally:
         await asyncio.gather(*(ws.close() for ws in sockets))
 
 
-Mode = Callable[[str, int, int], Awaitable[float]]
+#: A timed mode: (url, messages, connections, probe) -> (messages/s, server CPU s/message).
+Mode = Callable[[str, int, int, Probe], Awaitable[tuple[float, float]]]
 
 MODES: dict[str, Mode] = {
-    "pipelined": lambda url, count, _: pipelined(url, count),
-    "ping-pong": lambda url, count, _: ping_pong(url, count),
+    "pipelined": lambda url, count, _, probe: pipelined(url, count, probe),
+    "ping-pong": lambda url, count, _, probe: ping_pong(url, count, probe),
     "concurrent": concurrent,
 }

@@ -121,5 +121,19 @@ SAMPLES: tuple[Chat | Join | Move | Ack | Presence, ...] = (
 
 TEXTS: tuple[str, ...] = tuple(ADAPTER.dump_json(sample).decode() for sample in SAMPLES)
 
+
+def _chat(**changes: object) -> str:
+    fields = {**json.loads(TEXTS[0]), **changes}
+    return json.dumps({k: v for k, v in fields.items() if v is not None}, separators=(",", ":"))
+
+
 #: A chat message whose ``id`` is a string: every validating contender must refuse it.
-INVALID = json.dumps({**json.loads(TEXTS[0]), "id": "not-a-number"}, separators=(",", ":"))
+INVALID = _chat(id="not-a-number")
+
+#: One invalid message of each kind the codec micro-benchmark rejects.
+INVALID_KINDS: dict[str, str] = {
+    "wrong field type": INVALID,
+    "missing field": _chat(author=None),
+    "unknown tag": _chat(type="shout"),
+    "not JSON": TEXTS[0][: len(TEXTS[0]) // 2],
+}

@@ -1,4 +1,4 @@
-"""The figures: medians, ratios against the expert loop, the table and the JSON document."""
+"""The figures: medians, ratios against the expert loop, the tables and the JSON document."""
 
 from __future__ import annotations
 
@@ -6,48 +6,100 @@ import os
 import platform
 import statistics
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 BASELINE = "expert"
+PACKAGES = (
+    "typedws",
+    "pydantic",
+    "pydantic-core",
+    "starlette",
+    "fastapi",
+    "litestar",
+    "msgspec",
+    "uvicorn",
+    "websockets",
+)
+
+#: A measurement of one contender in one mode: messages per second, server CPU seconds/message.
+Measurement = tuple[float, float]
+
+
+def _cpu_model() -> str | None:
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return None
+    return next((line.split(":", 1)[1].strip() for line in lines if "model name" in line), None)
 
 
 def environment() -> dict[str, Any]:
     versions: dict[str, str | None] = {"python": platform.python_version()}
-    for package in ("typedws", "pydantic", "starlette", "fastapi", "uvicorn", "websockets"):
+    for package in PACKAGES:
         try:
             versions[package] = version(package)
         except PackageNotFoundError:
             versions[package] = None
-    return {"versions": versions, "platform": platform.platform(), "cpu_count": os.cpu_count()}
+    return {
+        "versions": versions,
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpu_model": _cpu_model(),
+        "cpu_count": os.cpu_count(),
+    }
 
 
-def summarize(rates: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, dict[str, Any]]]:
-    """Per mode and contender: the rates of each round, their median and its ratio to expert's."""
+def summarize(
+    measurements: dict[str, dict[str, list[Measurement]]],
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per mode and contender: each round's figures, their medians and ratios to expert's."""
     summary: dict[str, dict[str, dict[str, Any]]] = {}
-    for mode, by_contender in rates.items():
-        baseline = statistics.median(by_contender[BASELINE])
+    for mode, by_contender in measurements.items():
+        rate = {name: statistics.median(m[0] for m in runs) for name, runs in by_contender.items()}
+        cpu = {name: statistics.median(m[1] for m in runs) for name, runs in by_contender.items()}
         summary[mode] = {
             name: {
-                "rounds": [round(rate, 1) for rate in values],
-                "median_messages_per_second": round(statistics.median(values), 1),
-                "ratio_to_expert": round(statistics.median(values) / baseline, 3),
+                "rounds": [round(m[0], 1) for m in runs],
+                "median_messages_per_second": round(rate[name], 1),
+                "ratio_to_expert": round(rate[name] / rate[BASELINE], 3),
+                "server_cpu_us_per_message_rounds": [round(m[1] * 1e6, 2) for m in runs],
+                "median_server_cpu_us_per_message": round(cpu[name] * 1e6, 2),
+                "server_cpu_ratio_to_expert": round(cpu[name] / cpu[BASELINE], 3),
             }
-            for name, values in by_contender.items()
+            for name, runs in by_contender.items()
         }
     return summary
 
 
+def _markdown(rows: list[list[str]]) -> str:
+    rows = [rows[0], ["---"] * len(rows[0]), *rows[1:]]
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+
+
 def table(summary: dict[str, dict[str, dict[str, Any]]], descriptions: dict[str, str]) -> str:
-    modes = list(summary)
+    """Throughput and server CPU per message, each beside its ratio to expert's."""
     header = ["contender"]
-    for mode in modes:
-        header += [f"{mode} msg/s", f"x {BASELINE}"]
-    rows = [header, ["---"] * len(header)]
+    for mode in summary:
+        header += [f"{mode} msg/s", f"x {BASELINE}", "server µs/msg", f"x {BASELINE}"]
+    rows = [header]
     for name, description in descriptions.items():
         cells = [description]
-        for mode in modes:
-            figures = summary[mode][name]
+        for by_contender in summary.values():
+            figures = by_contender[name]
             cells.append(f"{figures['median_messages_per_second']:,.0f}")
             cells.append(f"{figures['ratio_to_expert']:.2f}")
+            cells.append(f"{figures['median_server_cpu_us_per_message']:.1f}")
+            cells.append(f"{figures['server_cpu_ratio_to_expert']:.2f}")
         rows.append(cells)
-    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+    return _markdown(rows)
+
+
+def memory_table(memory: dict[str, dict[str, Any]], baseline: str) -> str:
+    """Server memory per idle connection, beside its ratio to *baseline*'s."""
+    rows = [["server memory", "idle connections", "KiB/connection", f"x {baseline}"]]
+    base = memory[baseline]["kib_per_connection"]
+    for name, figures in memory.items():
+        per = figures["kib_per_connection"]
+        rows.append([name, str(figures["connections"]), f"{per:.1f}", f"{per / base:.2f}"])
+    return _markdown(rows)

@@ -1,8 +1,12 @@
-"""Each contender's app under its own uvicorn process on 127.0.0.1, pinned to its own CPU."""
+"""Each contender's app under its own uvicorn process on 127.0.0.1, pinned to its own CPU.
+
+A server's CPU time and resident memory are read from ``/proc/<pid>`` (Linux).
+"""
 
 from __future__ import annotations
 
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -11,6 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The CPUs servers start on, read on import (before the client pins itself): all it may use.
+STARTUP_CPUS = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
+
+
+def raise_fd_limit() -> int:
+    """Raise this process's open-file limit (and so its servers') to the hard limit; return it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
 
 
 def cpus() -> tuple[int | None, int | None]:
@@ -41,6 +55,18 @@ class Server:
     def url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/"
 
+    def cpu_seconds(self) -> float:
+        """The server's CPU time so far: the nanoseconds on CPU of each of its threads."""
+        tasks = Path(f"/proc/{self.process.pid}/task").glob("*/schedstat")
+        return sum(int(path.read_text().split()[0]) for path in tasks) / 1e9
+
+    def rss_kib(self) -> int:
+        """The server's resident memory (``VmRSS``) in KiB."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError(f"no VmRSS for {self.name}")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -51,39 +77,61 @@ class Server:
                 self.process.wait(10)
 
 
-def start(name: str, app: str, cpu: int | None) -> Server:
-    """Start ``uvicorn app`` (``module:attribute``) and wait until it accepts connections."""
-    for _ in range(5):
-        port = free_port()
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            app,
-            "--app-dir",
-            str(ROOT),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--ws",
-            "websockets-sansio",
-            "--lifespan",
-            "off",
-            "--log-level",
-            "warning",
-        ]
-        process = subprocess.Popen(command, cwd=ROOT)
-        if cpu is not None:
-            os.sched_setaffinity(process.pid, {cpu})
-        server = Server(name, app, process, port)
-        deadline = time.monotonic() + 20
-        while process.poll() is None and time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            except OSError:
-                time.sleep(0.05)
-            else:
-                return server
-        server.stop()  # the port was taken meanwhile, or it never came up: try again
-    raise RuntimeError(f"uvicorn did not start {app}")
+def _launch(name: str, app: str) -> Server:
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--app-dir",
+        str(ROOT),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--ws",
+        "websockets-sansio",
+        "--lifespan",
+        "off",
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT)
+    if STARTUP_CPUS:
+        os.sched_setaffinity(process.pid, STARTUP_CPUS)
+    return Server(name, app, process, port)
+
+
+def _ready(server: Server) -> bool:
+    deadline = time.monotonic() + 30
+    while server.process.poll() is None and time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", server.port), timeout=1).close()
+        except OSError:
+            time.sleep(0.05)
+        else:
+            return True
+    server.stop()  # the port was taken meanwhile, or it never came up
+    return False
+
+
+def start(apps: dict[str, str], cpu: int | None) -> dict[str, Server]:
+    """Start ``uvicorn app`` for each ``name: module:attribute`` at once, on every CPU, wait
+    until each accepts connections, then pin them to *cpu*."""
+    servers = {name: _launch(name, app) for name, app in apps.items()}
+    try:
+        for name, app in apps.items():
+            tries = 1
+            while not _ready(servers[name]):
+                if tries == 5:
+                    raise RuntimeError(f"uvicorn did not start {app}")
+                servers[name] = _launch(name, app)
+                tries += 1
+            if cpu is not None:
+                os.sched_setaffinity(servers[name].process.pid, {cpu})
+    except BaseException:
+        for server in servers.values():
+            server.stop()
+        raise
+    return servers
