@@ -23,7 +23,7 @@ from typing_extensions import Self
 
 from typedws._attributes import ConnectionAttributes
 from typedws._incoming import IncomingMessages
-from typedws.codec import Codec, Message, ModelCodec, ValueType
+from typedws.codec import Codec, Message, MessageCodec, ModelCodec, ValueType
 from typedws.codes import CloseCode, check_close_code, is_sendable, truncate_reason
 from typedws.errors import ConfigurationError, Disconnected, InvalidMessage, InvalidState
 from typedws.options import (
@@ -126,13 +126,29 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
 
     @property
     def receive_adapter(self) -> TypeAdapter[R] | None:
-        """The ``TypeAdapter`` incoming models are validated with, if any."""
-        return None if self._receive_model is None else self._receive_model.adapter
+        """The ``TypeAdapter`` incoming models are validated with, if any; ``None`` for a
+        ``msgspec.Struct`` type, which has none (see ``receive_model_codec``)."""
+        codec = self._receive_model
+        return codec.adapter if isinstance(codec, ModelCodec) else None
 
     @property
     def send_adapter(self) -> TypeAdapter[S] | None:
-        """The ``TypeAdapter`` outgoing models are serialized with, if any."""
-        return None if self._send_model is None else self._send_model.adapter
+        """The ``TypeAdapter`` outgoing models are serialized with, if any; ``None`` for a
+        ``msgspec.Struct`` type, which has none (see ``send_model_codec``)."""
+        codec = self._send_model
+        return codec.adapter if isinstance(codec, ModelCodec) else None
+
+    @property
+    def receive_model_codec(self) -> MessageCodec[R] | None:
+        """The codec of the receive model, if any: a ``ModelCodec`` (pydantic) or a
+        ``typedws.msgspec_codec.StructCodec`` (msgspec)."""
+        return self._receive_model
+
+    @property
+    def send_model_codec(self) -> MessageCodec[S] | None:
+        """The codec of the send model, if any: a ``ModelCodec`` (pydantic) or a
+        ``typedws.msgspec_codec.StructCodec`` (msgspec)."""
+        return self._send_model
 
     @property
     def caught_close_codes(self) -> CaughtCloseCodes:
@@ -402,7 +418,7 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
             raise self._disconnect() from None
 
 
-def _needs_model(codec: ModelCodec[T] | None, direction: str) -> ModelCodec[T]:
+def _needs_model(codec: MessageCodec[T] | None, direction: str) -> MessageCodec[T]:
     if codec is None:
         raise ConfigurationError(f"{direction}_model() needs model= or {direction}_model=")
     return codec

@@ -1,22 +1,41 @@
-"""The classes a message type is made of, read from its ``TypeAdapter``."""
+"""The classes a message type is made of, read from the type or from its ``TypeAdapter``."""
 
 from __future__ import annotations
 
+import sys
 import types
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import AliasChoices, AliasPath, BaseModel, TypeAdapter
 from pydantic.fields import FieldInfo
 from pydantic_core import SchemaSerializer
 
-__all__ = ["message_types", "own_serializers"]
+__all__ = ["classes_of", "is_struct_type", "message_types", "own_serializers", "wire_key"]
 
 
 def message_types(adapter: TypeAdapter[Any]) -> tuple[type[Any], ...]:
     """The classes a message type is made of: the variants of a union, or the one class."""
+    return classes_of(_declared_type(adapter))
+
+
+def classes_of(message_type: Any) -> tuple[type[Any], ...]:
+    """The classes *message_type* is made of: the members of a union (under ``Annotated``
+    and type aliases too), or the one class."""
     found: list[type[Any]] = []
-    _collect(_declared_type(adapter), found)
+    _collect(message_type, found)
     return tuple(found)
+
+
+def is_struct_type(message_type: Any) -> bool:
+    """Whether *message_type* is made of ``msgspec.Struct`` classes (msgspec's, not pydantic's).
+
+    Reads ``sys.modules``: when msgspec was never imported, no class can be a Struct.
+    """
+    msgspec = sys.modules.get("msgspec")
+    if msgspec is None or isinstance(message_type, TypeAdapter):
+        return False
+    struct: type[Any] = msgspec.Struct
+    return any(issubclass(cls, struct) for cls in classes_of(message_type))
 
 
 def _collect(message_type: Any, found: list[type[Any]]) -> None:
@@ -54,6 +73,23 @@ def own_serializers(adapter: TypeAdapter[Any]) -> dict[type[Any], SchemaSerializ
         for member in members
         if isinstance(member, type) and issubclass(member, BaseModel)
     }
+
+
+def wire_key(
+    model: type[Any], field: str, mode: Literal["validation", "serialization"]
+) -> str | None:
+    """The name *field* of the pydantic *model* has in JSON (its alias for *mode*, as
+    pydantic's schema names the property); ``None`` when *model* has no such field."""
+    fields: dict[str, FieldInfo] = getattr(model, "model_fields", {})
+    info = fields.get(field)
+    if info is None:
+        return None
+    alias: Any = info.validation_alias if mode == "validation" else info.serialization_alias
+    if isinstance(alias, AliasChoices):
+        alias = alias.choices[0]
+    if isinstance(alias, AliasPath) and len(alias.path) == 1:
+        alias = alias.path[0]
+    return alias if isinstance(alias, str) else field
 
 
 def _declared_type(adapter: TypeAdapter[Any]) -> Any:

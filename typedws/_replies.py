@@ -12,17 +12,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import AliasChoices, AliasPath, TypeAdapter
-from pydantic.json_schema import JsonSchemaMode
-
 from typedws._json import as_dict
-from typedws.discovery import TypedRoute
+from typedws.codec import MessageCodec, SchemaMode
+from typedws.discovery import Direction, TypedRoute
 from typedws.errors import ConfigurationError
 from typedws.routing import RequestSpec
 
 __all__ = ["Correlations", "RequestMessages", "request_inputs", "request_messages"]
 
-_KINDS: dict[str, JsonSchemaMode] = {"request": "validation", "reply": "serialization"}
+_KINDS: dict[str, tuple[SchemaMode, Direction]] = {
+    "request": ("validation", "client"),
+    "reply": ("serialization", "server"),
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class RequestMessages:
     spec: RequestSpec
     request: str
     reply: str
+    route: TypedRoute
 
     def operation(self, route: TypedRoute) -> tuple[str, dict[str, Any]]:
         """The ``receive`` operation of the request, with its reply, and its key."""
@@ -54,20 +56,24 @@ class RequestMessages:
 
 def request_inputs(
     routes: list[TypedRoute],
-) -> list[tuple[str, JsonSchemaMode, TypeAdapter[Any]]]:
-    """The request and reply types of every route as inputs of the one schema generation,
-    so that their ``$ref`` names the message each is in the document."""
-    return [
-        (_key(route, index, kind), mode, TypeAdapter(getattr(spec, kind)))
-        for route in routes
-        for index, spec in enumerate(route.app.requests)
-        for kind, mode in _KINDS.items()
-    ]
+) -> list[tuple[type[MessageCodec[Any]], str, SchemaMode, Any]]:
+    """The request and reply types of every route, each with the class of the codec of its
+    direction, as inputs of the schema generation of that codec class, so that their
+    ``$ref`` names the message each is in the document."""
+    found: list[tuple[type[MessageCodec[Any]], str, SchemaMode, Any]] = []
+    for route in routes:
+        for index, spec in enumerate(route.app.requests):
+            for kind, (mode, direction) in _KINDS.items():
+                codec = route.codec(direction)
+                if codec is not None:
+                    key = _key(route, index, kind)
+                    found.append((type(codec), key, mode, getattr(spec, kind)))
+    return found
 
 
 def request_messages(
     route: TypedRoute,
-    roots: Mapping[tuple[str, JsonSchemaMode], Any],
+    roots: Mapping[tuple[str, SchemaMode], Any],
     client: Mapping[str, Any],
     server: Mapping[str, Any],
 ) -> list[RequestMessages]:
@@ -78,7 +84,7 @@ def request_messages(
         request = _ref_name(roots.get((_key(route, index, "request"), "validation")))
         reply = _ref_name(roots.get((_key(route, index, "reply"), "serialization")))
         if request is not None and request in client and reply is not None and reply in server:
-            found.append(RequestMessages(spec, request, reply))
+            found.append(RequestMessages(spec, request, reply, route))
     return found
 
 
@@ -94,12 +100,14 @@ class Correlations:
         Raises ``ConfigurationError`` when a message holds it elsewhere for another request.
         """
         spec = found.spec
-        places: list[tuple[str, type[Any], JsonSchemaMode]] = [
-            (found.request, spec.request, "validation"),
-            (found.reply, spec.reply, "serialization"),
+        places: list[tuple[str, type[Any], SchemaMode, Direction]] = [
+            (found.request, spec.request, "validation", "client"),
+            (found.reply, spec.reply, "serialization", "server"),
         ]
-        for name, model, mode in places:
-            key = _wire_key(model, spec.correlation_id, mode)
+        for name, model, mode, direction in places:
+            codec = found.route.codec(direction)
+            wire = None if codec is None else codec.field_key(model, spec.correlation_id, mode)
+            key = wire or spec.correlation_id
             location = "$message.payload#/" + key.replace("~", "~0").replace("/", "~1")
             known, field = self._places.setdefault(name, (location, spec.correlation_id))
             if known != location:
@@ -121,15 +129,3 @@ def _key(route: TypedRoute, index: int, kind: str) -> str:
 def _ref_name(root: Any) -> str | None:
     ref = as_dict(root).get("$ref")
     return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
-
-
-def _wire_key(model: type[Any], field: str, mode: JsonSchemaMode) -> str:
-    """The name *field* of *model* has in JSON: its alias for *mode*, as pydantic's schema
-    names the property."""
-    info = model.model_fields[field]
-    alias: Any = info.validation_alias if mode == "validation" else info.serialization_alias
-    if isinstance(alias, AliasChoices):
-        alias = alias.choices[0]
-    if isinstance(alias, AliasPath) and len(alias.path) == 1:
-        alias = alias.path[0]
-    return alias if isinstance(alias, str) else field

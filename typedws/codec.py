@@ -13,16 +13,18 @@ import functools
 import json
 import math
 import re
-from collections.abc import Hashable, Mapping, MutableMapping
+from collections.abc import Hashable, Mapping, MutableMapping, Sequence
 from typing import Any, ClassVar, Generic, Literal, TypeVar, cast, get_args
 
 from pydantic import PydanticUndefinedAnnotation, PydanticUserError, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails, PydanticSerializationError, from_json
 
+from typedws import _pydantic_schema
 from typedws._json import as_dict, as_list
-from typedws._message_types import own_serializers
+from typedws._message_types import message_types, own_serializers, wire_key
 from typedws._redact import parser_error, redact, schema_names, schema_values
 from typedws.codes import DEFAULT_CLOSE_CODES, FailureKind, truncate_reason
+from typedws.error_reply import ErrorReply
 from typedws.errors import ConfigurationError, InvalidMessage, InvalidOutgoingMessage
 
 __all__ = [
@@ -31,7 +33,9 @@ __all__ = [
     "Codec",
     "JSONCodec",
     "Message",
+    "MessageCodec",
     "ModelCodec",
+    "SchemaMode",
     "TextCodec",
     "ValueType",
     "adapter_for",
@@ -46,6 +50,10 @@ ValueType = Literal["text", "bytes", "json", "model"]
 """The value types a WebSocket can receive and send."""
 
 VALUE_TYPES: tuple[ValueType, ...] = get_args(ValueType)
+
+SchemaMode = Literal["validation", "serialization"]
+"""Which side of a message type a JSON Schema describes: what is received (validation) or
+what is sent (serialization)."""
 
 _JSON_ERROR_TYPES = frozenset({"json_invalid", "string_unicode"})
 
@@ -113,6 +121,55 @@ class Codec(abc.ABC, Generic[T]):
         return payload
 
 
+class MessageCodec(Codec[T]):
+    """The ``model`` value type: text frames carrying JSON of a message type, whichever
+    library types it (``ModelCodec`` for pydantic, ``typedws.msgspec_codec.StructCodec``
+    for ``msgspec.Struct``).
+
+    Routes, endpoints and the schema export read a message type through this interface only.
+    """
+
+    value_type: ClassVar[ValueType] = "model"
+
+    @property
+    @abc.abstractmethod
+    def message_type(self) -> Any:
+        """The message type, as this codec's ``json_schemas`` takes it."""
+
+    @property
+    @abc.abstractmethod
+    def members(self) -> tuple[type[Any], ...]:
+        """The classes the message type is made of: a union's members, or the one class."""
+
+    @property
+    @abc.abstractmethod
+    def error_reply(self) -> type[Any] | None:
+        """This library's error reply class (``typedws.ErrorReply`` for pydantic), when it is
+        one of the members; it has ``of(InvalidMessage)``."""
+
+    @abc.abstractmethod
+    def field_key(self, member: type[Any], field: str, mode: SchemaMode) -> str | None:
+        """The key *field* of the class *member* has in JSON, for *mode*; ``None`` when
+        *member* has no such field."""
+
+    @abc.abstractmethod
+    def replace(self, value: T, /, **changes: Any) -> T:
+        """A copy of the message *value* with *changes* to its fields."""
+
+    @abc.abstractmethod
+    def json_schema(self, mode: SchemaMode) -> dict[str, Any]:
+        """The JSON Schema of the message type, with its definitions in ``$defs``."""
+
+    @classmethod
+    @abc.abstractmethod
+    def json_schemas(
+        cls, inputs: Sequence[tuple[str, SchemaMode, Any]], /, *, ref_template: str
+    ) -> tuple[dict[tuple[str, SchemaMode], dict[str, Any]], dict[str, Any]]:
+        """The JSON Schema of each ``(key, mode, message type)`` of *inputs* by ``(key, mode)``,
+        and the definitions they share by name, referred to as *ref_template* formatted with
+        ``model=name``. Raises ``ConfigurationError`` for two classes of one name."""
+
+
 class TextCodec(Codec[str]):
     """Text frames carrying ``str``."""
 
@@ -174,7 +231,7 @@ class JSONCodec(Codec[Any]):
         return {"type": "websocket.send", "text": text}
 
 
-class ModelCodec(Codec[T]):
+class ModelCodec(MessageCodec[T]):
     """Text frames carrying JSON validated into, and serialized from, a pydantic type.
 
     Decoding is one ``validate_json`` pass on the frame's text; encoding is the same
@@ -205,6 +262,44 @@ class ModelCodec(Codec[T]):
         self.show_validator_messages = show_validator_messages
         self.correlation_id = correlation_id
         self._own_serializers = own_serializers(adapter)
+
+    @property
+    def message_type(self) -> TypeAdapter[T]:
+        """The ``TypeAdapter`` of the message type."""
+        return self.adapter
+
+    @property
+    def members(self) -> tuple[type[Any], ...]:
+        """The classes the message type is made of: a union's members, or the one class."""
+        return message_types(self.adapter)
+
+    @property
+    def error_reply(self) -> type[Any] | None:
+        """``typedws.ErrorReply`` when it is one of the members."""
+        return ErrorReply if ErrorReply in self.members else None
+
+    def field_key(self, member: type[Any], field: str, mode: SchemaMode) -> str | None:
+        """The key of the model *member*'s *field* in JSON: its alias for *mode*."""
+        return wire_key(member, field, mode)
+
+    def replace(self, value: T, /, **changes: Any) -> T:
+        """A copy of the model *value* with *changes* to its fields (not validated)."""
+        return cast(T, cast(Any, value).model_copy(update=changes))
+
+    def json_schema(self, mode: SchemaMode) -> dict[str, Any]:
+        """The adapter's JSON Schema, every field the server always sends required."""
+        return _pydantic_schema.json_schema(self.adapter, mode)
+
+    @classmethod
+    def json_schemas(
+        cls, inputs: Sequence[tuple[str, SchemaMode, Any]], /, *, ref_template: str
+    ) -> tuple[dict[tuple[str, SchemaMode], dict[str, Any]], dict[str, Any]]:
+        """The JSON Schemas of pydantic message types (or their ``TypeAdapter``), generated
+        together."""
+        adapters: list[tuple[str, SchemaMode, TypeAdapter[Any]]] = [
+            (key, mode, adapter_for(message_type)) for key, mode, message_type in inputs
+        ]
+        return _pydantic_schema.json_schemas(adapters, ref_template=ref_template)
 
     def decode(self, message: Message, /) -> T:
         """Return the text frame's JSON validated into the message type, in one pass."""

@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 from starlette.routing import BaseRoute, Mount
 from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
 
+from typedws.codec import MessageCodec
 from typedws.errors import ConfigurationError
 from typedws.routing import HandlerApp, is_handler_app
 
@@ -41,11 +42,19 @@ class TypedRoute:
         return re.sub(r"\{(\w+)(:\w+)?\}", r"{\1}", self.path)
 
     def adapter(self, direction: Direction) -> TypeAdapter[Any] | None:
-        """The adapter of *direction*'s messages, when that direction carries models."""
+        """The adapter of *direction*'s messages, when that direction carries pydantic
+        models (``None`` for ``msgspec.Struct`` types: see ``codec``)."""
         app = self.app
         if direction == "client":
             return app.receive_adapter if app.receive_type == "model" else None
         return app.send_adapter if app.send_type == "model" else None
+
+    def codec(self, direction: Direction) -> MessageCodec[Any] | None:
+        """The codec of *direction*'s messages, when that direction carries a message type."""
+        app = self.app
+        if direction == "client":
+            return app.receive_model_codec if app.receive_type == "model" else None
+        return app.send_model_codec if app.send_type == "model" else None
 
     def frame_schema(self, direction: Direction) -> dict[str, Any]:
         """The schema of *direction*'s frames when it carries no models."""

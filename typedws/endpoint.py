@@ -30,7 +30,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocketState
 from typing_extensions import TypeForm, Unpack
 
-from typedws._message_types import message_types
+from typedws.codec import MessageCodec, SchemaMode
 from typedws.codes import CloseCode
 from typedws.error_reply import ErrorReply
 from typedws.errors import ConfigurationError
@@ -95,7 +95,8 @@ class Endpoint(Generic[R, S]):
 
     With ``on_invalid="reply"`` and no ``invalid_reply``, an invalid message is answered with
     an ``ErrorReply``, which the send type must then include; so is a request whose handler
-    raised (with the request's id), while the connection goes on.
+    raised (with the request's id), while the connection goes on. For ``msgspec.Struct``
+    message types that is ``typedws.msgspec_codec.ErrorReply``, a Struct.
     """
 
     # BEGIN OVERLOADS Endpoint: written by scripts/overloads.py, edit the table there
@@ -177,36 +178,50 @@ class Endpoint(Generic[R, S]):
             options.get("on_invalid") == "reply" and options.get("invalid_reply") is None
         )
         if replies_with_errors:
-            options["invalid_reply"] = ErrorReply.of
+            options["invalid_reply"] = ErrorReply.of  # the send type's own, set below
         self._options = options
         self._template: HandlerApp[R, S] = HandlerApp(_never_called, **options)
-        receive_adapter, send_adapter = self._template.receive_adapter, self._template.send_adapter
-        if receive_adapter is None or send_adapter is None:
+        receive_codec = self._template.receive_model_codec
+        send_codec = self._template.send_model_codec
+        if receive_codec is None or send_codec is None:
             raise ConfigurationError("an endpoint needs a message type in each direction")
-        self._variants = message_types(receive_adapter)
-        self._sends = message_types(send_adapter)
-        if replies_with_errors and ErrorReply not in self._sends:
-            raise ConfigurationError(
-                "on_invalid='reply' answers with typedws.ErrorReply: put it in send_model, "
-                "or give invalid_reply="
-            )
+        self._receive_codec, self._send_codec = receive_codec, send_codec
+        self._variants = receive_codec.members
+        self._sends = send_codec.members
+        self._error_reply = send_codec.error_reply
+        if replies_with_errors:
+            if self._error_reply is None:
+                raise ConfigurationError(
+                    "on_invalid='reply' answers with typedws.ErrorReply (for msgspec Struct"
+                    " types, typedws.msgspec_codec.ErrorReply): put it in send_model, or give"
+                    " invalid_reply="
+                )
+            options["invalid_reply"] = self._error_reply.of
         self._handlers: dict[type[Any], _Registered] = {}
         self._on_connect: _Registered | None = None
         self._on_disconnect: _Registered | None = None
 
     @property
-    def receive_adapter(self) -> TypeAdapter[R]:
-        """The ``TypeAdapter`` of the messages clients send."""
-        adapter = self._template.receive_adapter
-        assert adapter is not None
-        return adapter
+    def receive_adapter(self) -> TypeAdapter[R] | None:
+        """The ``TypeAdapter`` of the messages clients send; ``None`` for ``msgspec.Struct``
+        types (see ``receive_model_codec``)."""
+        return self._template.receive_adapter
 
     @property
-    def send_adapter(self) -> TypeAdapter[S]:
-        """The ``TypeAdapter`` of the messages the server sends."""
-        adapter = self._template.send_adapter
-        assert adapter is not None
-        return adapter
+    def send_adapter(self) -> TypeAdapter[S] | None:
+        """The ``TypeAdapter`` of the messages the server sends; ``None`` for
+        ``msgspec.Struct`` types (see ``send_model_codec``)."""
+        return self._template.send_adapter
+
+    @property
+    def receive_model_codec(self) -> MessageCodec[R]:
+        """The codec of the messages clients send."""
+        return self._receive_codec
+
+    @property
+    def send_model_codec(self) -> MessageCodec[S]:
+        """The codec of the messages the server sends."""
+        return self._send_codec
 
     def on(
         self, variant: type[V], /
@@ -228,8 +243,12 @@ class Endpoint(Generic[R, S]):
         Both models declare the *correlation_id* field; the reply is sent with the
         request's value in it.
         """
-        for model in (variant, reply):
-            if correlation_id not in getattr(model, "model_fields", {}):
+        sides: list[tuple[type[Any], MessageCodec[Any], SchemaMode]] = [
+            (variant, self._receive_codec, "validation"),
+            (reply, self._send_codec, "serialization"),
+        ]
+        for model, codec, mode in sides:
+            if codec.field_key(model, correlation_id, mode) is None:
                 raise ConfigurationError(
                     f"{model.__name__} has no correlation id field {correlation_id!r}"
                 )
@@ -275,7 +294,7 @@ class Endpoint(Generic[R, S]):
             handlers=dict(self._handlers),
             on_connect=self._on_connect,
             on_disconnect=self._on_disconnect,
-            replies_errors=self._options.get("on_invalid") == "reply" and ErrorReply in self._sends,
+            error_reply=self._error_reply if self._options.get("on_invalid") == "reply" else None,
         )
         options = dict(self._options)
         fields = {entry.correlation_id for entry in self._handlers.values()} - {None}
@@ -299,7 +318,9 @@ class _Plan:
     handlers: dict[type[Any], _Registered]
     on_connect: _Registered | None
     on_disconnect: _Registered | None
-    replies_errors: bool
+    error_reply: type[Any] | None
+    """The error reply class failed requests are answered with, when the endpoint replies
+    to errors."""
 
 
 class _EndpointApp(HandlerApp[R, S]):
@@ -315,6 +336,9 @@ class _EndpointApp(HandlerApp[R, S]):
         super().__init__(_never_called, middleware=middleware, **{**options, "auto_accept": False})
         self._plan = plan
         self.__name__ = name
+        send_codec = self._template.send_model_codec
+        assert send_codec is not None  # an endpoint has a message type in each direction
+        self._send_codec = send_codec
         self.requests = tuple(
             RequestSpec(variant, entry.reply, entry.correlation_id)
             for variant, entry in plan.handlers.items()
@@ -380,16 +404,17 @@ class _EndpointApp(HandlerApp[R, S]):
         try:
             reply = await entry.function(request, ws, **kwargs)
         except Exception:
-            if ws.closed or not self._plan.replies_errors:
+            error_reply = self._plan.error_reply
+            if ws.closed or error_reply is None:
                 raise
             logger.exception("request handler %s raised; answered with an error", self.__name__)
-            return ErrorReply(
+            return error_reply(
                 kind="handler",
                 code=CloseCode.INTERNAL_ERROR,
                 reason="internal error",
                 id=request_id,
             )
-        return reply.model_copy(update={field: request_id})
+        return self._send_codec.replace(reply, **{field: request_id})
 
     async def _disconnected(self, ws: WebSocket[R, S], params: dict[str, Any]) -> None:
         hook = self._plan.on_disconnect

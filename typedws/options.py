@@ -13,11 +13,13 @@ from typing import Any, Generic, Literal, TypeGuard, TypeVar, cast
 
 from typing_extensions import TypedDict
 
+from typedws._message_types import is_struct_type
 from typedws.codec import (
     VALUE_TYPES,
     BytesCodec,
     Codec,
     JSONCodec,
+    MessageCodec,
     ModelCodec,
     TextCodec,
     ValueType,
@@ -71,8 +73,8 @@ class Codecs:
     text: TextCodec
     bytes: BytesCodec
     json: JSONCodec
-    receive_model: ModelCodec[Any] | None
-    send_model: ModelCodec[Any] | None
+    receive_model: MessageCodec[Any] | None
+    send_model: MessageCodec[Any] | None
     receive: Codec[Any]
     send: Codec[Any]
 
@@ -264,10 +266,22 @@ def _model_codec(
     table: Mapping[FailureKind, int],
     show_validator_messages: bool,
     correlation_id: str | None,
-) -> ModelCodec[Any] | None:
+) -> MessageCodec[Any] | None:
+    """The codec of *message_type*: ``StructCodec`` for ``msgspec.Struct`` types (imported
+    only then), else ``ModelCodec``."""
     if option is None:
         return None
     try:
+        if is_struct_type(message_type):
+            from typedws.msgspec_codec import StructCodec
+
+            return StructCodec(
+                message_type,
+                max_size=max_size,
+                close_codes=table,
+                show_validator_messages=show_validator_messages,
+                correlation_id=correlation_id,
+            )
         adapter = adapter_for(message_type)
     except ConfigurationError as exc:
         raise ConfigurationError(f"{option}: {exc}") from exc
@@ -281,7 +295,7 @@ def _model_codec(
 
 
 def _chosen(
-    value_type: ValueType, shared: Mapping[str, Codec[Any]], model: ModelCodec[Any] | None
+    value_type: ValueType, shared: Mapping[str, Codec[Any]], model: MessageCodec[Any] | None
 ) -> Codec[Any]:
     """The codec of *value_type*: the direction's model codec for "model", else a shared one."""
     if value_type == "model" and model is not None:

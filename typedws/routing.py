@@ -24,7 +24,7 @@ from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from typing_extensions import TypeForm, TypeIs, Unpack
 
-from typedws.codec import ValueType
+from typedws.codec import MessageCodec, ValueType
 from typedws.errors import ConfigurationError
 from typedws.options import SocketOptions, check_option_names
 from typedws.websocket import WebSocket
@@ -120,6 +120,16 @@ class HandlerApp(Generic[R, S]):
     def send_adapter(self) -> TypeAdapter[S] | None:
         """The ``TypeAdapter`` of the messages the server sends, if the route has one."""
         return self._template.send_adapter
+
+    @property
+    def receive_model_codec(self) -> MessageCodec[R] | None:
+        """The codec of the messages clients send, if the route has a message type."""
+        return self._template.receive_model_codec
+
+    @property
+    def send_model_codec(self) -> MessageCodec[S] | None:
+        """The codec of the messages the server sends, if the route has a message type."""
+        return self._template.send_model_codec
 
     async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
         ws = self._template.for_connection(scope, receive, send)
@@ -657,6 +667,16 @@ class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
     def send_adapter(self) -> TypeAdapter[S] | None:
         """The ``TypeAdapter`` of the messages the server sends, if the route has one."""
         return self.handler_app.send_adapter
+
+    @property
+    def receive_model_codec(self) -> MessageCodec[R] | None:
+        """The codec of the messages clients send, if the route has a message type."""
+        return self.handler_app.receive_model_codec
+
+    @property
+    def send_model_codec(self) -> MessageCodec[S] | None:
+        """The codec of the messages the server sends, if the route has a message type."""
+        return self.handler_app.send_model_codec
 
 
 # BEGIN OVERLOADS route: written by scripts/overloads.py, edit the table there

@@ -59,7 +59,9 @@ class WebSocket(TypedConnection[R, S]):
     ``"bytes"``, ``"json"`` or ``"model"``, and defaults to ``"model"`` when that direction
     has a model, else to ``"text"``; a direction with a model is ``"model"``. ``model`` is
     the message type of both directions, ``receive_model`` / ``send_model`` of one (not
-    both forms at once): anything pydantic's ``TypeAdapter`` takes, or a ``TypeAdapter``.
+    both forms at once): anything pydantic's ``TypeAdapter`` takes, or a ``TypeAdapter``;
+    a ``msgspec.Struct`` class or tagged union of them is typed by msgspec instead
+    (``typedws.msgspec_codec``).
 
     Disconnects: once the peer has gone, every receive and send raises ``Disconnected``.
     ``catch_disconnect`` (default true) silences this connection's own disconnect inside
