@@ -11,6 +11,8 @@ import statistics
 import timeit
 from typing import Any
 
+from pydantic import ValidationError
+
 from bench.messages import ADAPTER, INVALID_KINDS, TEXTS
 from typedws.codec import ModelCodec
 from typedws.errors import InvalidMessage
@@ -29,6 +31,28 @@ for item in items:
         decode(item)
     except InvalidMessage:
         pass"""
+_UNSEEN = """\
+for item in items:
+    forget()
+    try:
+        decode(item)
+    except InvalidMessage:
+        pass"""
+"""A rejection as if the failure were new: the codec forgets the failures it has worded."""
+_BARE = """\
+for item in items:
+    try:
+        validate_json(item)
+    except ValidationError:
+        pass"""
+"""pydantic's own failure on the same messages: the floor under any rejection."""
+
+#: Figures shown beside the goals: what the options and a first failure cost.
+EXTRAS = (
+    ("encode, check_send_fields", "codec.encode (check_fields)", "model_dump_json"),
+    ("rejection, failure not seen before", "unseen rejection", "valid codec.decode"),
+    ("pydantic's own failure (the floor)", "bare failure", "valid codec.decode"),
+)
 
 
 def _received(text: str) -> dict[str, Any]:
@@ -38,6 +62,7 @@ def _received(text: str) -> dict[str, Any]:
 def _timers() -> dict[str, tuple[timeit.Timer, int]]:
     """Each operation's timer and how many messages one pass of it handles."""
     codec = ModelCodec(ADAPTER)
+    checking = ModelCodec(ADAPTER, check_fields=True)
     values = [ADAPTER.validate_json(text) for text in TEXTS]
     received = [_received(text) for text in TEXTS]
     for value in values:
@@ -51,13 +76,20 @@ def _timers() -> dict[str, tuple[timeit.Timer, int]]:
         raise AssertionError(f"codec.decode took the {kind} message")
 
     def timer(statement: str, items: list[Any]) -> tuple[timeit.Timer, int]:
-        names = {"items": items, "InvalidMessage": InvalidMessage, **calls}
+        names = {
+            "items": items,
+            "InvalidMessage": InvalidMessage,
+            "ValidationError": ValidationError,
+            **calls,
+        }
         return timeit.Timer(statement, globals=names), len(items)
 
     calls = {
         "validate_json": ADAPTER.validate_json,
         "decode": codec.decode,
         "encode": codec.encode,
+        "encode_checked": checking.encode,
+        "forget": codec._rejections.clear,  # pyright: ignore[reportPrivateUsage]
     }
 
     timers = {
@@ -65,10 +97,14 @@ def _timers() -> dict[str, tuple[timeit.Timer, int]]:
         "codec.decode": timer(_LOOP.format(call="decode(item)"), received),
         "model_dump_json": timer(_LOOP.format(call="item.model_dump_json()"), values),
         "codec.encode": timer(_LOOP.format(call="encode(item)"), values),
+        "codec.encode (check_fields)": timer(_LOOP.format(call="encode_checked(item)"), values),
         "valid codec.decode": timer(_CATCHING, received),
     }
     for kind, text in INVALID_KINDS.items():
         timers[f"rejection: {kind}"] = timer(_CATCHING, [_received(text)])
+    invalid = [_received(text) for text in INVALID_KINDS.values()]
+    timers["unseen rejection"] = timer(_UNSEEN, invalid)
+    timers["bare failure"] = timer(_BARE, list(INVALID_KINDS.values()))
     return timers
 
 
@@ -101,11 +137,16 @@ def run(repeats: int, seconds: float) -> dict[str, Any]:
         for name, subject, baseline, goal in RATIOS
     }
     by_kind = {kind: round(value / ns["valid codec.decode"], 3) for kind, value in kinds.items()}
+    extras = {
+        name: {"of": f"{subject} / {baseline}", "ratio": round(ns[subject] / ns[baseline], 3)}
+        for name, subject, baseline in EXTRAS
+    }
     return {
         "repeats": repeats,
         "ns_per_message": {name: round(value, 1) for name, value in ns.items()},
         "ratios": ratios,
         "rejection_by_kind": by_kind,
+        "extras": extras,
     }
 
 
@@ -122,5 +163,9 @@ def table(figures: dict[str, Any]) -> str:
         subject = f"rejection: {kind}"
         valid = ns["valid codec.decode"]
         rows.append([subject, f"{ns[subject]:,.0f}", "valid codec.decode", f"{valid:,.0f}"])
+        rows[-1] += [f"{ratio:.2f}", ""]
+    for name, subject, baseline in EXTRAS:
+        ratio = figures["extras"][name]["ratio"]
+        rows.append([name, f"{ns[subject]:,.0f}", baseline, f"{ns[baseline]:,.0f}"])
         rows[-1] += [f"{ratio:.2f}", ""]
     return "\n".join("| " + " | ".join(row) + " |" for row in rows)

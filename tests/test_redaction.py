@@ -66,7 +66,7 @@ async def send_dict(ws: WebSocket[Any, Any]) -> None:
         await ws.send({"name": name})
 
 
-@route("/send/model", send_model=Said)
+@route("/send/model", send_model=Said, check_send_fields=True)
 async def send_model(ws: WebSocket[Any, Any]) -> None:
     async for count in ws:
         await ws.send(Said.model_construct(name="ok", count=count))

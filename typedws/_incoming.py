@@ -39,7 +39,8 @@ class IncomingMessages:
     _receive: Receive
 
     def _start_incoming(self) -> None:
-        self._pending: deque[Message] = deque()
+        # Made by the first read-ahead: most connections never need one.
+        self._pending: deque[Message] | None = None
         self._receiving = False
         self._drain: asyncio.Task[None] | None = None
         self._gone: tuple[int, str] | None = None
@@ -105,6 +106,8 @@ class IncomingMessages:
                 continue
             # This connection's own receives wait for the drain from here on.
             message = await self._receive()
+            if self._pending is None:
+                self._pending = deque()
             self._pending.append(message)
             if message["type"] == "websocket.disconnect":
                 self._peer_left(message)

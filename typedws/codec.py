@@ -57,6 +57,12 @@ what is sent (serialization)."""
 
 _JSON_ERROR_TYPES = frozenset({"json_invalid", "string_unicode"})
 
+_REMEMBERED_REJECTIONS = 1024
+"""How many failures a ``ModelCodec`` keeps worded; it forgets them all when full."""
+
+_LONGEST_FAILURE_KEY = 2048
+"""The longest failure a ``ModelCodec`` remembers, in characters of its errors' JSON."""
+
 _SERIALIZER_WARNING = re.compile(
     r"Expected `(?P<type>[^`]*)` - serialized value may not be as expected"
     r" \[field_name='(?P<field>[^']*)'"
@@ -235,7 +241,12 @@ class ModelCodec(MessageCodec[T]):
     """Text frames carrying JSON validated into, and serialized from, a pydantic type.
 
     Decoding is one ``validate_json`` pass on the frame's text; encoding is the same
-    adapter's ``dump_json``, by alias, refusing any value that is not of the type.
+    adapter's ``dump_json``, by alias, refusing any value that is not of the type. An
+    instance of one of the type's own models is written by that model's serializer after
+    an exact-class check. Its fields are trusted, as pydantic checked them when it built
+    the instance; ``check_fields`` also refuses fields holding values of other types (set
+    by ``model_construct``, or assigned without ``validate_assignment``), at about twice
+    the cost of an encode.
     Floats follow pydantic's JSON parser, which takes ``NaN`` and ``Infinity`` unless
     the model sets ``allow_inf_nan=False``.
 
@@ -256,12 +267,18 @@ class ModelCodec(MessageCodec[T]):
         close_codes: Mapping[FailureKind, int] = DEFAULT_CLOSE_CODES,
         show_validator_messages: bool = False,
         correlation_id: str | None = None,
+        check_fields: bool = False,
     ) -> None:
         super().__init__(max_size=max_size, close_codes=close_codes)
         self.adapter = adapter
+        self.check_fields = check_fields
+        # pydantic reads a mode given as a string at a cost of about one encode.
+        self._warnings: bool | Literal["error"] = "error" if check_fields else False
         self.show_validator_messages = show_validator_messages
         self.correlation_id = correlation_id
         self._own_serializers = own_serializers(adapter)
+        self._validate_json = adapter.validator.validate_json
+        self._rejections: dict[str, tuple[FailureKind, str, list[ErrorDetails]]] = {}
 
     @property
     def message_type(self) -> TypeAdapter[T]:
@@ -305,7 +322,7 @@ class ModelCodec(MessageCodec[T]):
         """Return the text frame's JSON validated into the message type, in one pass."""
         payload = self._payload(message)
         try:
-            return self.adapter.validate_json(payload)
+            return cast(T, self._validate_json(payload))
         except ValidationError as exc:
             invalid = self._invalid_from(exc)
             if self.correlation_id is not None:
@@ -315,20 +332,15 @@ class ModelCodec(MessageCodec[T]):
     def encode(self, value: T, /) -> Message:
         """Return a text frame carrying *value* serialized by the message type."""
         serializer = self._own_serializers.get(type(value))
-        if serializer is not None:
-            # An instance of one of the type's own models: the exact class is the check, and
-            # its own serializer writes what the type's would; warnings catch wrong fields.
-            try:
-                data = serializer.to_json(value, by_alias=True, warnings="error")
-            except PydanticSerializationError as exc:
-                raise self._not_sendable(value, self._serialization_detail(str(exc))) from None
-            return {"type": "websocket.send", "text": data.decode()}
-        adapter = self.adapter
         try:
-            # For model instances of the type this is an isinstance check; the dump's
-            # warnings catch fields set to values of the wrong type.
-            value = adapter.validate_python(value, strict=True)
-            data = adapter.dump_json(value, by_alias=True, warnings="error")
+            if serializer is not None:
+                # One of the type's own models: the exact class is the check, and its own
+                # serializer writes what the type's would.
+                data = serializer.to_json(value, by_alias=True, warnings=self._warnings)
+            else:
+                # For model instances of the type this is an isinstance check.
+                value = self.adapter.validate_python(value, strict=True)
+                data = self.adapter.dump_json(value, by_alias=True, warnings=self._warnings)
         except ValidationError as exc:
             detail = _describe(self._redacted(exc)[0])
         except PydanticSerializationError as exc:
@@ -362,13 +374,34 @@ class ModelCodec(MessageCodec[T]):
         return f"{field}: {expected}" if field in schema_names(self.adapter) else expected
 
     def _invalid_from(self, exc: ValidationError) -> InvalidMessage:
-        errors = self._redacted(exc)
-        first = errors[0]
+        """The ``InvalidMessage`` for *exc*; the same failure is redacted and worded once."""
+        key = _failure_key(exc)
+        rejection = None if key is None else self._rejections.get(key)
+        if rejection is None:
+            rejection = self._rejection(exc.errors(include_url=False, include_input=False))
+            if key is not None:
+                if len(self._rejections) >= _REMEMBERED_REJECTIONS:
+                    self._rejections.clear()
+                self._rejections[key] = rejection
+        kind, reason, redacted = rejection
+        errors = [error.copy() for error in redacted]
+        # Built without __init__, which copies the errors again: ``args`` is the exception.
+        return InvalidMessage.__new__(InvalidMessage, kind, self.close_codes[kind], reason, errors)
+
+    def _rejection(self, errors: list[ErrorDetails]) -> tuple[FailureKind, str, list[ErrorDetails]]:
+        """The failure kind, close reason and redacted errors for pydantic's *errors*."""
+        redacted = redact(
+            errors,
+            schema_names(self.adapter),
+            schema_values(self.adapter),
+            show_validator_messages=self.show_validator_messages,
+        )
+        first = redacted[0]
         if first["type"] in _JSON_ERROR_TYPES and not first["loc"]:
             # redact() keeps the parser's diagnostic only when it quotes nothing.
             detail = first.get("ctx", {}).get("error") or first["msg"]
-            return self.invalid("json", f"not JSON: {detail}", errors)
-        return self.invalid("validation", _describe(first), errors)
+            return "json", self.invalid("json", f"not JSON: {detail}").reason, redacted
+        return "validation", self.invalid("validation", _describe(first)).reason, redacted
 
 
 _CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
@@ -387,6 +420,16 @@ def correlation_of(payload: str | bytes, field: str) -> str | int | None:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= 2**53:
         return value
     return None
+
+
+def _failure_key(exc: ValidationError) -> str | None:
+    """What decides the redacted form of *exc*'s errors, as one string: their types,
+    locations, messages and context (objects as text); ``None`` when it is too long to keep."""
+    try:
+        key = exc.json(include_url=False, include_input=False)
+    except PydanticSerializationError:  # a context value pydantic cannot write
+        return None
+    return key if len(key) <= _LONGEST_FAILURE_KEY else None
 
 
 def _describe(error: ErrorDetails) -> str:

@@ -16,7 +16,7 @@ typedws raises its subclass ``Disconnected``, which names the connection it conc
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic_core import ErrorDetails
 from starlette.websockets import WebSocketDisconnect
@@ -58,6 +58,11 @@ class InvalidMessage(TypedWSError, ValueError):
     never logs the client's data.
     """
 
+    #: The message's correlation id, when the socket names the field (``correlation_id``)
+    #: and the message held a well-formed one there: the one piece of the client's input
+    #: an error reply may repeat.
+    correlation_id: str | int | None = None
+
     def __init__(
         self,
         kind: FailureKind,
@@ -67,15 +72,29 @@ class InvalidMessage(TypedWSError, ValueError):
         *,
         correlation_id: str | int | None = None,
     ) -> None:
-        super().__init__(kind, close_code, reason, errors)
-        self.kind: FailureKind = kind
-        self.close_code = close_code
-        self.reason = reason
-        self.errors: list[ErrorDetails] = list(errors)
-        #: The message's correlation id, when the socket names the field (``correlation_id``)
-        #: and the message held a well-formed one there: the one piece of the client's input
-        #: an error reply may repeat.
-        self.correlation_id = correlation_id
+        super().__init__(kind, close_code, reason, list(errors))
+        if correlation_id is not None:
+            self.correlation_id = correlation_id
+
+    @property
+    def kind(self) -> FailureKind:
+        """What went wrong: ``"frame_type"``, ``"json"``, ``"validation"`` or ``"too_big"``."""
+        return cast(FailureKind, self.args[0])
+
+    @property
+    def close_code(self) -> int:
+        """The close code the failure maps to."""
+        return cast(int, self.args[1])
+
+    @property
+    def reason(self) -> str:
+        """The close reason: at most 123 bytes of UTF-8, never the client's input."""
+        return cast(str, self.args[2])
+
+    @property
+    def errors(self) -> list[ErrorDetails]:
+        """pydantic's structured errors without the input (empty when pydantic found none)."""
+        return cast(list[ErrorDetails], self.args[3])
 
     def __str__(self) -> str:
         return f"{self.reason} ({self.kind}, close code {self.close_code})"

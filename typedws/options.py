@@ -64,6 +64,7 @@ class SocketOptions(TypedDict, Generic[S], total=False):
     max_invalid: int
     show_validator_messages: bool
     correlation_id: str | None
+    check_send_fields: bool
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def build_codecs(
     close_codes: Mapping[FailureKind, int] | None,
     show_validator_messages: bool = False,
     correlation_id: object = None,
+    check_send_fields: bool = False,
 ) -> Codecs:
     """Return the codecs for these options, or raise ``ConfigurationError`` naming the option.
 
@@ -126,7 +128,13 @@ def build_codecs(
         field,
     )
     send_codec = _model_codec(
-        send_option, model if send_model is None else send_model, max_size, table, False, None
+        send_option,
+        model if send_model is None else send_model,
+        max_size,
+        table,
+        False,
+        None,
+        check_fields=check_send_fields,
     )
     text = TextCodec(max_size=max_size, close_codes=table)
     binary = BytesCodec(max_size=max_size, close_codes=table)
@@ -266,6 +274,8 @@ def _model_codec(
     table: Mapping[FailureKind, int],
     show_validator_messages: bool,
     correlation_id: str | None,
+    *,
+    check_fields: bool = False,
 ) -> MessageCodec[Any] | None:
     """The codec of *message_type*: ``StructCodec`` for ``msgspec.Struct`` types (imported
     only then), else ``ModelCodec``."""
@@ -281,6 +291,7 @@ def _model_codec(
                 close_codes=table,
                 show_validator_messages=show_validator_messages,
                 correlation_id=correlation_id,
+                check_fields=check_fields,
             )
         adapter = adapter_for(message_type)
     except ConfigurationError as exc:
@@ -291,6 +302,7 @@ def _model_codec(
         close_codes=table,
         show_validator_messages=show_validator_messages,
         correlation_id=correlation_id,
+        check_fields=check_fields,
     )
 
 

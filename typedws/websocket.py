@@ -944,6 +944,7 @@ class WebSocket(TypedConnection[R, S]):
         max_invalid: int = 10,
         show_validator_messages: bool = False,
         correlation_id: str | None = None,
+        check_send_fields: bool = False,
         **unknown: Any,
     ) -> None:
         check_option_names(unknown)
@@ -965,6 +966,7 @@ class WebSocket(TypedConnection[R, S]):
             catch_disconnect=catch_disconnect,
             auto_accept=auto_accept,
             show_validator_messages=show_validator_messages,
+            check_send_fields=check_send_fields,
         )
         check_policy(on_invalid, invalid_reply, max_invalid)
         codecs = build_codecs(
@@ -978,6 +980,7 @@ class WebSocket(TypedConnection[R, S]):
             close_codes=close_codes,
             show_validator_messages=show_validator_messages,
             correlation_id=correlation_id,
+            check_send_fields=check_send_fields,
         )
         self._configure(
             codecs,
