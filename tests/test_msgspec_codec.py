@@ -275,6 +275,19 @@ def test_fields_are_written_as_they_are_unless_check_fields() -> None:
     assert str(caught.value) == "Say does not fit the send type: seq: Expected `int`, got `str`"
 
 
+def test_the_check_send_fields_option_reaches_the_struct_codec() -> None:
+    """check_send_fields=True makes a Struct route refuse a Struct with a wrong field."""
+
+    @route("/checked", model=Say, check_send_fields=True)
+    async def checked(ws: WebSocket[Say, Say]) -> None:
+        pass
+
+    send_codec = checked.send_model_codec
+    assert isinstance(send_codec, StructCodec)
+    with pytest.raises(InvalidOutgoingMessage, match="seq: Expected `int`, got `str`"):
+        send_codec.encode(Say(text="x", seq=MARKER))  # type: ignore[arg-type]
+
+
 # The round-trip property
 
 names = st.from_regex(r"[A-Za-z -]{1,20}", fullmatch=True)
