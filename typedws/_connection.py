@@ -23,7 +23,7 @@ from typing_extensions import Self
 
 from typedws._attributes import ConnectionAttributes
 from typedws._incoming import IncomingMessages
-from typedws.codec import Codec, Message, MessageCodec, ModelCodec, ValueType
+from typedws.codec import Codec, Message, MessageCodec, ValueType
 from typedws.codes import CloseCode, check_close_code, is_sendable, truncate_reason
 from typedws.errors import ConfigurationError, Disconnected, InvalidMessage, InvalidState
 from typedws.options import (
@@ -31,6 +31,7 @@ from typedws.options import (
     Codecs,
     OnInvalid,
 )
+from typedws.pydantic_codec import ModelCodec
 
 if TYPE_CHECKING:
     from starlette.responses import Response

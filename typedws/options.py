@@ -20,13 +20,12 @@ from typedws.codec import (
     Codec,
     JSONCodec,
     MessageCodec,
-    ModelCodec,
     TextCodec,
     ValueType,
-    adapter_for,
 )
 from typedws.codes import FailureKind, resolve_close_codes
 from typedws.errors import ConfigurationError, InvalidMessage
+from typedws.pydantic_codec import ModelCodec, adapter_for
 
 __all__ = [
     "OPTION_NAMES",
