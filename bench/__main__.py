@@ -87,14 +87,35 @@ def arguments() -> argparse.Namespace:
     return args
 
 
+MSGSPEC = (
+    Contender(
+        "expert_msgspec",
+        "bench.msgspec_apps:expert_msgspec",
+        True,
+        "expert with msgspec: Starlette receive_text + Decoder.decode + Encoder.encode",
+    ),
+    Contender(
+        "typedws_msgspec",
+        "bench.msgspec_apps:typedws_msgspec",
+        True,
+        "typedws @route typed by msgspec Structs (StructCodec), async for echo",
+    ),
+)
+#: The optional contenders: each group runs when its library imports.
+OPTIONAL = {"litestar": (LITESTAR,), "msgspec": MSGSPEC}
+
+
 def contenders() -> tuple[Contender, ...]:
-    """The contenders, with Litestar's when it imports (else say why it is skipped)."""
-    try:
-        importlib.import_module("litestar")
-    except ImportError as exc:
-        print(f"skipped litestar: `import litestar` fails ({exc})")
-        return CONTENDERS
-    return (*CONTENDERS, LITESTAR)
+    """The contenders, with the optional ones whose library imports (else say why not)."""
+    chosen = CONTENDERS
+    for library, group in OPTIONAL.items():
+        try:
+            importlib.import_module(library)
+        except ImportError as exc:
+            print(f"skipped {library}: `import {library}` fails ({exc})")
+        else:
+            chosen += group
+    return chosen
 
 
 async def measure(
