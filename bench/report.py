@@ -53,23 +53,31 @@ def environment() -> dict[str, Any]:
 def summarize(
     measurements: dict[str, dict[str, list[Measurement]]],
 ) -> dict[str, dict[str, dict[str, Any]]]:
-    """Per mode and contender: each round's figures, their medians and ratios to expert's."""
+    """Per mode and contender: each round's figures, their medians, and the median of each
+    round's ratio to expert's in the same round (paired, so a load that drifts between
+    rounds on a shared machine moves both sides of a ratio alike)."""
     summary: dict[str, dict[str, dict[str, Any]]] = {}
     for mode, by_contender in measurements.items():
         rate = {name: statistics.median(m[0] for m in runs) for name, runs in by_contender.items()}
         cpu = {name: statistics.median(m[1] for m in runs) for name, runs in by_contender.items()}
+        base = by_contender[BASELINE]
         summary[mode] = {
             name: {
                 "rounds": [round(m[0], 1) for m in runs],
                 "median_messages_per_second": round(rate[name], 1),
-                "ratio_to_expert": round(rate[name] / rate[BASELINE], 3),
+                "ratio_to_expert": _paired(runs, base, 0),
                 "server_cpu_us_per_message_rounds": [round(m[1] * 1e6, 2) for m in runs],
                 "median_server_cpu_us_per_message": round(cpu[name] * 1e6, 2),
-                "server_cpu_ratio_to_expert": round(cpu[name] / cpu[BASELINE], 3),
+                "server_cpu_ratio_to_expert": _paired(runs, base, 1),
             }
             for name, runs in by_contender.items()
         }
     return summary
+
+
+def _paired(runs: list[Measurement], base: list[Measurement], field: int) -> float:
+    """The median over rounds of *runs*' figure *field* divided by *base*'s in that round."""
+    return round(statistics.median(m[field] / b[field] for m, b in zip(runs, base, strict=True)), 3)
 
 
 def _markdown(rows: list[list[str]]) -> str:
