@@ -1,4 +1,5 @@
-"""Write the typed overloads of ``WebSocket``, ``WebSocketRoute`` and ``route`` from one table.
+"""Write the typed overloads of ``WebSocket``, ``WebSocketRoute``, ``route``, ``Endpoint``,
+``connect`` and ``TestClient.connect`` from one table.
 
 Each direction of a socket is one of five kinds: a message type given as a ``TypeForm`` or
 as a ``TypeAdapter`` (value type "model"), or the value type "text", "bytes" or "json".
@@ -116,11 +117,18 @@ OVERLOADS = (
 """In order: an explicit ``None`` for a message type meets the overloads without one first."""
 
 
-def _signature(name: str, head: tuple[str, ...], overload: Overload, returns: str) -> str:
+def _signature(
+    name: str,
+    head: tuple[str, ...],
+    overload: Overload,
+    returns: str,
+    options: str = "SocketOptions[{send}]",
+) -> str:
     lines = ["@overload", f"def {name}("]
     lines += [f"    {param}," for param in head]
     lines += [f"    {param}," for param in overload.params]
-    lines.append(f"    **options: Unpack[SocketOptions[{overload.send}]],")
+    typed = options.format(receive=overload.receive, send=overload.send)
+    lines.append(f"    **options: Unpack[{typed}],")
     lines.append(f") -> {returns}: ...")
     return "\n".join(lines)
 
@@ -166,11 +174,27 @@ def _endpoint(overload: Overload) -> list[str]:
     return [_signature("__init__", head, overload, "None")]
 
 
+def _connect(overload: Overload) -> list[str]:
+    types = f"{overload.receive}, {overload.send}"
+    head = ("url: str", "*")
+    options = "ClientOptions[{receive}, {send}]"
+    return [_signature("connect", head, overload, f"Connecting[{types}]", options)]
+
+
+def _test_connect(overload: Overload) -> list[str]:
+    types = f"{overload.receive}, {overload.send}"
+    head = ("self", "path: str", "*")
+    options = "ClientOptions[{receive}, {send}]"
+    return [_signature("connect", head, overload, f"Connecting[{types}]", options)]
+
+
 TARGETS = {
     "WebSocket": ("typedws/websocket.py", _websocket),
     "WebSocketRoute": ("typedws/routing.py", _route_class),
     "route": ("typedws/routing.py", _route_function),
     "Endpoint": ("typedws/endpoint.py", _endpoint),
+    "connect": ("typedws/connecting.py", _connect),
+    "TestClient.connect": ("typedws/testing/client.py", _test_connect),
 }
 
 

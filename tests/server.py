@@ -20,11 +20,12 @@ WS_IMPLEMENTATIONS = ("websockets-sansio", "wsproto")
 
 
 @contextmanager
-def run_server(app: ASGIApp, *, ws: str = "websockets-sansio") -> Iterator[str]:
-    """Serve *app* under uvicorn on a free port of 127.0.0.1; yield its ws:// base URL."""
+def run_server(app: ASGIApp, *, ws: str = "websockets-sansio", port: int = 0) -> Iterator[str]:
+    """Serve *app* under uvicorn on 127.0.0.1 at *port* (default: a free one); yield its
+    ws:// base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, ws=ws, lifespan="off", log_level="warning")
     server = uvicorn.Server(config)

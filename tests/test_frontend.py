@@ -21,9 +21,12 @@ def test_generated_types_match_the_schemas(tmp_path: Path) -> None:
         generated = (tmp_path / f"{direction}.d.ts").read_text()
         assert generated == (WEB / "generated" / f"{direction}.d.ts").read_text()
     client = (tmp_path / "client.d.ts").read_text()
-    assert "export type ChatClientMessage = Join | Say | Leave;" in client
+    assert "export type ChatClientMessage = Join | Say | Leave | Who;" in client
     server = (tmp_path / "server.d.ts").read_text()
-    assert "export type ChatServerMessage = Welcome | Joined | Said | Left | Error;" in server
+    assert (
+        "export type ChatServerMessage = Welcome | Joined | Said | Left | Members | Error;"
+        in server
+    )
 
 
 def test_page_compiles_to_the_committed_script(tmp_path: Path) -> None:

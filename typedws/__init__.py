@@ -1,18 +1,25 @@
 """typedws: a pydantic-typed WebSocket message channel for ASGI."""
 
+from typedws.client import Client
 from typedws.codec import ValueType
 from typedws.codes import DEFAULT_CLOSE_CODES, CloseCode, FailureKind
+from typedws.connecting import ClientOptions, Connecting, connect
 from typedws.endpoint import Endpoint
 from typedws.error_reply import ErrorReply
 from typedws.errors import (
     ConfigurationError,
     Disconnected,
+    HandshakeRejected,
     InvalidMessage,
     InvalidOutgoingMessage,
     InvalidState,
+    ReceiveTimeout,
+    RequestFailed,
+    RequestTimeout,
     TypedWSError,
 )
 from typedws.options import OnInvalid, SocketOptions
+from typedws.reconnect import Reconnect
 from typedws.routing import Handler, HandlerApp, WebSocketRoute, route
 from typedws.websocket import WebSocket
 
@@ -20,23 +27,32 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_CLOSE_CODES",
+    "Client",
+    "ClientOptions",
     "CloseCode",
     "ConfigurationError",
+    "Connecting",
     "Disconnected",
     "Endpoint",
     "ErrorReply",
     "FailureKind",
     "Handler",
     "HandlerApp",
+    "HandshakeRejected",
     "InvalidMessage",
     "InvalidOutgoingMessage",
     "InvalidState",
     "OnInvalid",
+    "ReceiveTimeout",
+    "Reconnect",
+    "RequestFailed",
+    "RequestTimeout",
     "SocketOptions",
     "TypedWSError",
     "ValueType",
     "WebSocket",
     "WebSocketRoute",
     "__version__",
+    "connect",
     "route",
 ]

@@ -278,7 +278,8 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         disconnect raised by a send to another connection is not this one's end.
         """
         if isinstance(exc, Disconnected):
-            return exc.websocket.connection is self.connection
+            other = exc.websocket  # a typedws.Client's disconnect is never this one's end
+            return isinstance(other, TypedConnection) and other.connection is self.connection
         if isinstance(exc, WebSocketDisconnect):
             return self.closed
         return isinstance(exc, InvalidMessage)

@@ -4,13 +4,18 @@
     ├── ConfigurationError      (ValueError)   options that cannot work, raised when built
     ├── InvalidMessage          (ValueError)   an incoming message does not fit the receive type
     ├── InvalidOutgoingMessage  (TypeError)    a value to send does not fit the send type
-    └── InvalidState            (RuntimeError) an operation the connection's state forbids
+    ├── InvalidState            (RuntimeError) an operation the connection's state forbids
+    ├── HandshakeRejected       (ConnectionError) the server refused a client's connection
+    ├── ReceiveTimeout          (TimeoutError) a client waited too long for a message
+    ├── RequestTimeout          (TimeoutError) a client's request got no reply in time
+    └── RequestFailed                          a client's request was answered with an error
 
     WebSocketDisconnect (Starlette's)
     └── Disconnected                           the peer of a connection has gone
 
 A peer that goes away is reported as Starlette's ``WebSocketDisconnect``, as in Starlette;
-typedws raises its subclass ``Disconnected``, which names the connection it concerns.
+typedws raises its subclass ``Disconnected``, which names the connection it concerns, on the
+server (a ``WebSocket``) and on the client (a ``typedws.Client``) alike.
 """
 
 from __future__ import annotations
@@ -24,14 +29,19 @@ from starlette.websockets import WebSocketDisconnect
 from typedws.codes import FailureKind
 
 if TYPE_CHECKING:
+    from typedws.client import Client
     from typedws.websocket import WebSocket
 
 __all__ = [
     "ConfigurationError",
     "Disconnected",
+    "HandshakeRejected",
     "InvalidMessage",
     "InvalidOutgoingMessage",
     "InvalidState",
+    "ReceiveTimeout",
+    "RequestFailed",
+    "RequestTimeout",
     "TypedWSError",
 ]
 
@@ -116,13 +126,90 @@ class Disconnected(WebSocketDisconnect):
     with the same ``code`` and ``reason``: the peer's close code as the server reported it
     (1005 when the peer gave none; 1006 when the server reported nothing). ``websocket`` is
     the connection whose peer has gone, so that a handler can tell its own end from a failed
-    send to another connection.
+    send to another connection: a server-side ``WebSocket``, or a ``typedws.Client`` whose
+    server closed (``except Disconnected`` is the same code on both ends).
     """
 
-    def __init__(self, code: int, reason: str, *, websocket: WebSocket[Any, Any]) -> None:
+    def __init__(
+        self, code: int, reason: str, *, websocket: WebSocket[Any, Any] | Client[Any, Any]
+    ) -> None:
         super().__init__(code, reason)
         self.websocket = websocket
 
     def __str__(self) -> str:
         # Not the reason: the peer chose it, and this text goes to logs.
         return f"the peer has gone (close code {self.code})"
+
+
+class HandshakeRejected(TypedWSError, ConnectionError):
+    """Raised when the server refuses a client's connection with an HTTP response.
+
+    ``status`` is the response's status code (403 when a typedws server rejects the
+    connection before accepting it).
+    """
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+
+    @property
+    def status(self) -> int:
+        """The HTTP status code the server answered the handshake with."""
+        return cast(int, self.args[0])
+
+    def __str__(self) -> str:
+        return f"the server refused the connection (HTTP {self.status})"
+
+
+class ReceiveTimeout(TypedWSError, TimeoutError):
+    """Raised when a client's receive waited longer than its timeout for a message.
+
+    The connection stays open: a later receive may still get the message.
+    """
+
+
+class RequestTimeout(TypedWSError, TimeoutError):
+    """Raised when a client's request got no reply within its timeout.
+
+    ``correlation_id`` is the id the request was sent with; a reply arriving later is
+    delivered to ``receive()`` like any other message.
+    """
+
+    def __init__(self, correlation_id: str | int, timeout: float) -> None:
+        super().__init__(correlation_id, timeout)
+
+    @property
+    def correlation_id(self) -> str | int:
+        """The id the request was sent with."""
+        return cast("str | int", self.args[0])
+
+    @property
+    def timeout(self) -> float:
+        """How long the request waited, in seconds."""
+        return cast(float, self.args[1])
+
+    def __str__(self) -> str:
+        return f"no reply to request {self.correlation_id!r} within {self.timeout:g} s"
+
+
+class RequestFailed(TypedWSError):
+    """Raised when a client's request is answered with an error reply carrying its id.
+
+    ``error`` is the error reply (a ``typedws.ErrorReply``, or for ``msgspec.Struct``
+    message types ``typedws.msgspec_codec.ErrorReply``): its ``kind``, ``code``, ``reason``
+    and ``errors`` say what went wrong.
+    """
+
+    def __init__(self, error: Any) -> None:
+        super().__init__(error)
+
+    @property
+    def error(self) -> Any:
+        """The error reply the server sent."""
+        return self.args[0]
+
+    def __str__(self) -> str:
+        error = self.error
+        kind = getattr(error, "kind", "error")
+        code = getattr(error, "code", None)
+        reason = getattr(error, "reason", "")
+        return f"the request failed on the server: {reason} ({kind}, close code {code})"

@@ -1,8 +1,9 @@
 """The chat app: a page at ``/`` and a typed WebSocket at ``/ws``.
 
-Clients send ``join`` / ``say`` / ``leave``; the server sends ``welcome`` / ``joined`` /
-``said`` / ``left`` / ``error``. A message that does not fit closes the connection with
-the code of typedws's table (1003, 1007, 1008 or 1009).
+Clients send ``join`` / ``say`` / ``leave``, and the request ``who`` (answered by
+``members`` with its ``id``); the server sends ``welcome`` / ``joined`` / ``said`` /
+``left`` / ``error``. A message that does not fit closes the connection with the code of
+typedws's table (1003, 1007, 1008 or 1009).
 """
 
 from __future__ import annotations
@@ -45,7 +46,17 @@ class Leave(BaseModel):
     type: Literal["leave"]
 
 
-ClientMessage = Annotated[Join | Say | Leave, Field(discriminator="type")]
+RequestId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
+
+
+class Who(BaseModel):
+    """Ask who is in the room: a request, answered by ``members`` with the same ``id``."""
+
+    type: Literal["who"]
+    id: RequestId
+
+
+ClientMessage = Annotated[Join | Say | Leave | Who, Field(discriminator="type")]
 
 
 class Welcome(BaseModel):
@@ -79,6 +90,14 @@ class Left(BaseModel):
     name: str
 
 
+class Members(BaseModel):
+    """The reply to ``who``: the names of the members, sorted."""
+
+    type: Literal["members"] = "members"
+    id: str = ""
+    names: list[str]
+
+
 class Error(BaseModel):
     """Your last message could not be carried out; the connection stays open."""
 
@@ -86,7 +105,9 @@ class Error(BaseModel):
     detail: str
 
 
-ServerMessage = Annotated[Welcome | Joined | Said | Left | Error, Field(discriminator="type")]
+ServerMessage = Annotated[
+    Welcome | Joined | Said | Left | Members | Error, Field(discriminator="type")
+]
 
 ChatSocket = WebSocket[ClientMessage, ServerMessage]
 
@@ -128,6 +149,11 @@ async def say(message: Say, ws: ChatSocket) -> Error | None:
 @chat.on(Leave)
 async def leave(message: Leave, ws: ChatSocket) -> None:
     await ws.close(CloseCode.NORMAL_CLOSURE, "bye")
+
+
+@chat.request(Who, reply=Members)
+async def who(message: Who, ws: ChatSocket) -> Members:
+    return Members(names=sorted(names.values()))
 
 
 @chat.on_disconnect

@@ -31,6 +31,8 @@ function describe(message) {
             return [`${message.name}: ${message.text}`, undefined];
         case "left":
             return [`${message.name} left`, "system"];
+        case "members":
+            return [`here: ${message.names.join(", ") || "nobody"}`, "system"];
         case "error":
             return [`error: ${message.detail}`, "error"];
     }

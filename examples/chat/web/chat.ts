@@ -41,6 +41,8 @@ function describe(message: ChatServerMessage): [string, Kind] {
       return [`${message.name}: ${message.text}`, undefined];
     case "left":
       return [`${message.name} left`, "system"];
+    case "members":
+      return [`here: ${message.names.join(", ") || "nobody"}`, "system"];
     case "error":
       return [`error: ${message.detail}`, "error"];
   }

@@ -1,6 +1,6 @@
 // Generated from schemas/chat.client.schema.json by generate-types.mjs: do not edit.
 
-export type ChatClientMessage = Join | Say | Leave;
+export type ChatClientMessage = Join | Say | Leave | Who;
 
 /**
  * Join the room under a name.
@@ -21,4 +21,11 @@ export interface Say {
  */
 export interface Leave {
   type: "leave";
+}
+/**
+ * Ask who is in the room: a request, answered by ``members`` with the same ``id``.
+ */
+export interface Who {
+  type: "who";
+  id: string;
 }

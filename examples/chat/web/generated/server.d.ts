@@ -1,6 +1,6 @@
 // Generated from schemas/chat.server.schema.json by generate-types.mjs: do not edit.
 
-export type ChatServerMessage = Welcome | Joined | Said | Left | Error;
+export type ChatServerMessage = Welcome | Joined | Said | Left | Members | Error;
 
 /**
  * You joined: your name and who is here.
@@ -32,6 +32,14 @@ export interface Said {
 export interface Left {
   type: "left";
   name: string;
+}
+/**
+ * The reply to ``who``: the names of the members, sorted.
+ */
+export interface Members {
+  type: "members";
+  id: string;
+  names: string[];
 }
 /**
  * Your last message could not be carried out; the connection stays open.

@@ -1,0 +1,404 @@
+"""typedws.connect against real uvicorn servers: a typed conversation on the demo app,
+requests matched by id, the server's close codes, invalid server messages, timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable
+from typing import Any, Literal
+
+import pytest
+from pydantic import BaseModel
+from starlette.applications import Starlette
+from starlette.routing import WebSocketRoute as StarletteRoute
+from starlette.websockets import WebSocket as StarletteWebSocket
+from starlette.websockets import WebSocketDisconnect
+
+import typedws
+from examples.chat.app import (
+    ClientMessage,
+    Join,
+    Joined,
+    Left,
+    Members,
+    Said,
+    Say,
+    ServerMessage,
+    Welcome,
+    Who,
+)
+from examples.chat.app import app as chat_app
+from tests.server import WS_IMPLEMENTATIONS, ASGIEndpoint, run_server
+from typedws import (
+    ConfigurationError,
+    Disconnected,
+    Endpoint,
+    ErrorReply,
+    HandshakeRejected,
+    InvalidMessage,
+    ReceiveTimeout,
+    RequestFailed,
+    RequestTimeout,
+    WebSocket,
+)
+
+pytestmark = pytest.mark.parametrize("ws", WS_IMPLEMENTATIONS)
+
+
+def run(coroutine: Awaitable[Any]) -> Any:
+    """Run *coroutine* in a new event loop, failing after 30 s instead of hanging."""
+
+    async def bounded() -> Any:
+        return await asyncio.wait_for(coroutine, 30)
+
+    return asyncio.run(bounded())
+
+
+def chat(base: str, **options: Any) -> typedws.Connecting[Any, Any]:
+    options.setdefault("receive_timeout", 10)
+    return typedws.connect(
+        base + "/ws", receive_model=ServerMessage, send_model=ClientMessage, **options
+    )
+
+
+def test_typed_conversation_between_two_clients(ws: str) -> None:
+    """Two clients join the demo, see each other join, say, and leave, as typed values."""
+
+    async def main(base: str) -> None:
+        async with chat(base) as alice:
+            await alice.send(Join(type="join", name="alice"))
+            assert await alice.receive() == Welcome(name="alice", members=[])
+            async with chat(base) as bob:
+                await bob.send(Join(type="join", name="bob"))
+                assert await bob.receive() == Welcome(name="bob", members=["alice"])
+                assert await alice.receive() == Joined(name="bob")
+                await bob.send(Say(type="say", text="hi alice"))
+                for client in (alice, bob):
+                    said = await client.receive()
+                    assert isinstance(said, Said)
+                    assert (said.name, said.text) == ("bob", "hi alice")
+            assert await alice.receive() == Left(name="bob")
+            await alice.send_json({"type": "leave"})
+            assert [message async for message in alice] == []  # 1000 ends the loop
+            assert alice.close_code == 1000
+
+    with run_server(chat_app, ws=ws) as base:
+        run(main(base))
+
+
+def test_requests_are_answered_by_id_while_broadcasts_arrive(ws: str) -> None:
+    """Replies are matched by id among broadcast messages, which still reach receive()."""
+
+    async def main(base: str) -> None:
+        async with chat(base) as alice, chat(base) as bob:
+            await alice.send(Join(type="join", name="alice"))
+            await bob.send(Join(type="join", name="bob"))
+            assert isinstance(await bob.receive(), Welcome)
+
+            async def chatter() -> None:
+                for number in range(20):
+                    await bob.send(Say(type="say", text=f"line {number}"))
+
+            requests = [alice.request(Who(type="who", id="x"), reply=Members) for _ in range(5)]
+            replies = await asyncio.gather(*requests, chatter())
+            assert replies[:5] == [Members(id=str(n), names=["alice", "bob"]) for n in range(1, 6)]
+            seen = [await alice.receive() for _ in range(22)]
+            assert seen[:2] == [Welcome(name="alice", members=[]), Joined(name="bob")]
+            assert [m.text for m in seen[2:] if isinstance(m, Said)] == [
+                f"line {n}" for n in range(20)
+            ]
+
+    with run_server(chat_app, ws=ws) as base:
+        run(main(base))
+
+
+async def close_with(websocket: StarletteWebSocket) -> None:
+    await websocket.accept()
+    await websocket.close(int(websocket.path_params["code"]), "closing on purpose")
+
+
+closing_app = Starlette(routes=[StarletteRoute("/close/{code}", close_with)])
+
+
+@pytest.mark.parametrize("code", [1000, 1001, 1003, 1007, 1008, 1009, 1011, 4000])
+def test_the_server_closing_raises_disconnected_with_its_code(ws: str, code: int) -> None:
+    """Each close code of the table reaches the client as Disconnected (a Starlette
+    WebSocketDisconnect) with its code and reason; async for ends only on 1000 and 1001."""
+
+    async def main(base: str) -> None:
+        async with typedws.connect(f"{base}/close/{code}", receive_timeout=10) as client:
+            with pytest.raises(WebSocketDisconnect) as caught:
+                await client.receive()
+            assert isinstance(caught.value, Disconnected)
+            assert (caught.value.code, caught.value.reason) == (code, "closing on purpose")
+            assert caught.value.websocket is client
+            assert client.close_code == code
+            with pytest.raises(Disconnected):
+                await client.send("after the close")
+        async with typedws.connect(f"{base}/close/{code}", receive_timeout=10) as client:
+            if code in (1000, 1001):
+                assert [message async for message in client] == []
+            else:
+                with pytest.raises(Disconnected):
+                    async for _ in client:
+                        pass
+
+    with run_server(closing_app, ws=ws) as base:
+        run(main(base))
+
+
+class Reading(BaseModel):
+    type: Literal["reading"]
+    value: int
+
+
+seen_codes: list[int | None] = []
+
+
+async def send_what_path_says(scope: Any, receive: Any, send: Any) -> None:
+    """Send one message of the kind the path names, then record how the client closed."""
+    websocket = WebSocket(scope, receive, send)
+    await websocket.accept()
+    kind = websocket.path_params["kind"]
+    if kind == "binary":
+        await websocket.send_bytes(b"\x00")
+    elif kind == "text":
+        await websocket.send_text("not json")
+    elif kind == "shape":
+        await websocket.send_text('{"type": "reading", "value": "high"}')
+    else:
+        await websocket.send_text('{"type": "reading", "value": ' + "1" * 100 + "}")
+    with contextlib.suppress(WebSocketDisconnect):
+        await websocket.receive_text()
+    seen_codes.append(websocket.close_code)
+
+
+invalid_app = Starlette(routes=[StarletteRoute("/send/{kind}", ASGIEndpoint(send_what_path_says))])
+
+
+@pytest.mark.parametrize(
+    ("kind", "failure", "code"),
+    [
+        ("binary", "frame_type", 1003),
+        ("text", "json", 1007),
+        ("shape", "validation", 1008),
+        ("big", "too_big", 1009),
+    ],
+)
+def test_a_server_message_that_does_not_fit_closes_with_its_code(
+    ws: str, kind: str, failure: str, code: int
+) -> None:
+    """A message that does not fit the client's receive type closes the connection with the
+    table's code, seen by the server, and raises InvalidMessage."""
+
+    async def main(base: str) -> None:
+        seen_codes.clear()
+        async with typedws.connect(
+            f"{base}/send/{kind}", receive_model=Reading, send_type="text", max_size=64
+        ) as client:
+            with pytest.raises(InvalidMessage) as caught:
+                await client.receive()
+            assert (caught.value.kind, caught.value.close_code) == (failure, code)
+            assert client.close_code == code
+        for _ in range(100):
+            if seen_codes:
+                break
+            await asyncio.sleep(0.05)
+        assert seen_codes == [code]
+
+    with run_server(invalid_app, ws=ws) as base:
+        run(main(base))
+
+
+class Ask(BaseModel):
+    type: Literal["ask"]
+    id: str
+    question: str
+
+
+class Answer(BaseModel):
+    type: Literal["answer"] = "answer"
+    id: str = ""
+    text: str
+
+
+answers = Endpoint(receive_model=Ask, send_model=Answer | ErrorReply, on_invalid="reply")
+
+
+@answers.request(Ask, reply=Answer)
+async def answer(message: Ask, ws: WebSocket[Ask, Answer | ErrorReply]) -> Answer:
+    if message.question == "fail":
+        raise RuntimeError("a failing handler")
+    if message.question == "wait":
+        await asyncio.sleep(5)
+    return Answer(text=message.question.upper())
+
+
+answers_app = Starlette(routes=[answers.route("/ask")])
+
+
+def ask(base: str, **options: Any) -> typedws.Connecting[Answer | ErrorReply, Ask]:
+    return typedws.connect(
+        base + "/ask", receive_model=Answer | ErrorReply, send_model=Ask, **options
+    )
+
+
+def test_request_timeout_and_error_replies(ws: str) -> None:
+    """A request without a reply in time raises RequestTimeout; one answered with an
+    ErrorReply of its id raises RequestFailed carrying it; the connection goes on."""
+
+    async def main(base: str) -> None:
+        async with ask(base) as client:
+            question = Ask(type="ask", id="", question="hi")
+            assert await client.request(question, reply=Answer) == Answer(id="1", text="HI")
+            started = time.monotonic()
+            waiting = question.model_copy(update={"question": "wait"})
+            with pytest.raises(RequestTimeout) as timed_out:
+                await client.request(waiting, reply=Answer, timeout=0.3)
+            assert time.monotonic() - started < 2
+            assert isinstance(timed_out.value, TimeoutError)
+            assert timed_out.value.correlation_id == "2"
+            failing = question.model_copy(update={"question": "fail"})
+            with pytest.raises(RequestFailed) as failed:
+                await client.request(failing, reply=Answer)
+            assert failed.value.error.kind == "handler"
+            assert failed.value.error.id == "3"
+
+    with run_server(answers_app, ws=ws) as base:
+        run(main(base))
+
+
+def test_receive_timeout(ws: str) -> None:
+    """receive() with nothing coming raises ReceiveTimeout after receive_timeout, and the
+    connection stays usable."""
+
+    async def main(base: str) -> None:
+        async with chat(base, receive_timeout=0.3) as client:
+            started = time.monotonic()
+            with pytest.raises(ReceiveTimeout):
+                await client.receive()
+            assert 0.25 < time.monotonic() - started < 2
+            await client.send(Join(type="join", name="late"))
+            assert await client.receive() == Welcome(name="late", members=[])
+
+    with run_server(chat_app, ws=ws) as base:
+        run(main(base))
+
+
+def test_reconnect_after_a_restart_of_the_server(ws: str) -> None:
+    """With reconnect, a client whose server restarts on the same port connects to the new
+    one, and on_reconnect joins again before anything else is sent."""
+    rejoins: list[typedws.Client[Any, Any]] = []
+
+    async def rejoin(client: typedws.Client[Any, Any]) -> None:
+        rejoins.append(client)
+        await client.send(Join(type="join", name="phoenix"))
+
+    async def main() -> None:
+        first = run_server(chat_app, ws=ws)
+        base = first.__enter__()
+        try:
+            policy = typedws.Reconnect(initial_delay=0.05, max_delay=0.2, max_attempts=100)
+            client = await chat(base, reconnect=policy, on_reconnect=rejoin)
+            await client.send(Join(type="join", name="phoenix"))
+            assert await client.receive() == Welcome(name="phoenix", members=[])
+        finally:
+            await asyncio.to_thread(first.__exit__, None, None, None)
+        second = run_server(chat_app, ws=ws, port=int(base.rsplit(":", 1)[1]))
+        await asyncio.to_thread(second.__enter__)
+        try:
+            await client.send(Say(type="say", text="back"))  # waits for the rejoin
+            assert await client.receive() == Welcome(name="phoenix", members=[])
+            said = await client.receive()
+            assert isinstance(said, Said)
+            assert (said.name, said.text) == ("phoenix", "back")
+            assert rejoins == [client]
+            await client.close()
+        finally:
+            await asyncio.to_thread(second.__exit__, None, None, None)
+
+    run(main())
+
+
+def test_reconnect_gives_up_after_its_attempts(ws: str) -> None:
+    """With the server gone for good, the attempts run out and receive() raises
+    Disconnected with the code the server left with."""
+
+    async def main() -> None:
+        server = run_server(chat_app, ws=ws)
+        base = server.__enter__()
+        try:
+            policy = typedws.Reconnect(initial_delay=0.01, max_delay=0.02, max_attempts=3)
+            client = await chat(base, reconnect=policy)
+        finally:
+            await asyncio.to_thread(server.__exit__, None, None, None)
+        with pytest.raises(Disconnected) as caught:
+            await client.receive()
+        assert caught.value.code in (1001, 1012)  # uvicorn's shutdown: service restart
+        await client.close()
+
+    run(main())
+
+
+def test_a_pending_request_fails_when_the_connection_drops(ws: str) -> None:
+    """A request waiting when the server goes away raises Disconnected, also when the
+    client reconnects."""
+
+    async def main() -> None:
+        server = run_server(answers_app, ws=ws)
+        base = server.__enter__()
+        policy = typedws.Reconnect(initial_delay=0.01, max_delay=0.02, max_attempts=2)
+        client = await ask(base, reconnect=policy)
+        waiting = asyncio.ensure_future(
+            client.request(Ask(type="ask", id="", question="wait"), reply=Answer)
+        )
+        await asyncio.sleep(0.2)
+        await asyncio.to_thread(server.__exit__, None, None, None)
+        with pytest.raises(Disconnected):
+            await waiting
+        await client.close()
+
+    run(main())
+
+
+def test_options_are_checked_when_called(ws: str) -> None:
+    """An unknown or ill-typed option is a ConfigurationError naming it, before any I/O."""
+    with pytest.raises(ConfigurationError, match="did you mean 'receive_model'"):
+        typedws.connect("ws://127.0.0.1:9", recieve_model=Said)
+    with pytest.raises(ConfigurationError, match="receive_timeout"):
+        typedws.connect("ws://127.0.0.1:9", receive_timeout="1s")
+    with pytest.raises(ConfigurationError, match="reconnect"):
+        typedws.connect("ws://127.0.0.1:9", reconnect="yes")
+
+
+async def refuse(websocket: StarletteWebSocket) -> None:
+    if websocket.headers.get("authorization") != "Bearer sesame":
+        await websocket.close()
+        return
+    await websocket.accept(subprotocol=websocket.scope["subprotocols"][-1])
+    await websocket.send_text(websocket.headers["authorization"])
+    await websocket.close()
+
+
+guarded_app = Starlette(routes=[StarletteRoute("/guarded", refuse)])
+
+
+def test_headers_subprotocols_and_a_refused_handshake(ws: str) -> None:
+    """additional_headers and subprotocols reach the server; a refusal is HandshakeRejected."""
+
+    async def main(base: str) -> None:
+        with pytest.raises(HandshakeRejected) as caught:
+            await typedws.connect(base + "/guarded")
+        assert caught.value.status == 403
+        async with typedws.connect(
+            base + "/guarded",
+            additional_headers={"Authorization": "Bearer sesame"},
+            subprotocols=["v1", "v2"],
+        ) as client:
+            assert client.subprotocol == "v2"
+            assert await client.receive() == "Bearer sesame"
+
+    with run_server(guarded_app, ws=ws) as base:
+        run(main(base))
