@@ -55,9 +55,12 @@ class TestClient:
         base_url: str = "ws://testserver",
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        self.app = app
-        self.base_url = base_url.rstrip("/")
-        self.headers = dict(headers or {})
+        #: The app each connection runs.
+        self.app: ASGIApp = app
+        #: The scheme, host and port the app sees.
+        self.base_url: str = base_url.rstrip("/")
+        #: Headers sent with every connection.
+        self.headers: dict[str, str] = dict(headers or {})
 
     # BEGIN OVERLOADS TestClient.connect: written by scripts/overloads.py, edit the table there
     @overload

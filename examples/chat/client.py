@@ -1,0 +1,113 @@
+"""A command-line chat client for the demo, built on ``typedws.connect``.
+
+    python -m examples.chat.client --name alice [--url ws://127.0.0.1:8000/ws]
+
+Each line read from standard input is said to the room; ``/who`` asks who is here (a
+request, answered by id), ``/quit`` (or the end of the input) leaves. What the room says is
+printed as it arrives.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+
+import typedws
+from examples.chat.app import (
+    ClientMessage,
+    Error,
+    Join,
+    Joined,
+    Leave,
+    Left,
+    Members,
+    Said,
+    Say,
+    ServerMessage,
+    Welcome,
+    Who,
+)
+
+ServerMessages = Welcome | Joined | Said | Left | Members | Error
+ChatClient = typedws.Client[ServerMessages, Join | Say | Leave | Who]
+
+
+def describe(message: ServerMessages) -> str:
+    """One line for a message from the room."""
+    if isinstance(message, Welcome):
+        return f"* welcome, {message.name}; here: {', '.join(message.members) or 'nobody yet'}"
+    if isinstance(message, Joined):
+        return f"* {message.name} joined"
+    if isinstance(message, Said):
+        return f"{message.name}: {message.text}"
+    if isinstance(message, Left):
+        return f"* {message.name} left"
+    if isinstance(message, Members):
+        return f"* here: {', '.join(message.names)}"
+    return f"! {message.detail}"
+
+
+async def show(client: ChatClient) -> None:
+    """Print what the room says until the server closes the connection."""
+    try:
+        async for message in client:
+            print(describe(message), flush=True)
+    except typedws.Disconnected as exc:
+        print(f"! disconnected: {exc.code} {exc.reason}", flush=True)
+
+
+async def lines() -> asyncio.StreamReader:
+    """Standard input as a stream, read without a thread."""
+    reader = asyncio.StreamReader()
+    loop = asyncio.get_running_loop()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    return reader
+
+
+async def talk(client: ChatClient, stdin: asyncio.StreamReader) -> None:
+    """Send each line of *stdin* until ``/quit`` or its end; then leave."""
+    while raw := await stdin.readline():
+        line = raw.decode().strip()
+        if not line:
+            continue
+        if line == "/quit":
+            break
+        if line == "/who":
+            members = await client.request(Who(type="who", id="who"), reply=Members)
+            print(describe(members), flush=True)
+        else:
+            await client.send(Say(type="say", text=line))
+    await client.send(Leave(type="leave"))
+
+
+async def main(name: str, url: str) -> int:
+    """Join the room at *url* as *name*, and chat until the input ends or says ``/quit``."""
+    connecting = typedws.connect(url, receive_model=ServerMessage, send_model=ClientMessage)
+    async with connecting as client:
+        await client.send(Join(type="join", name=name))
+        printer = asyncio.ensure_future(show(client))
+        with contextlib.suppress(typedws.Disconnected):  # the printer says why
+            await talk(client, await lines())
+        await printer  # the server closes after the leave
+    return 0
+
+
+def cli(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the client."""
+    parser = argparse.ArgumentParser(prog="python -m examples.chat.client", description=__doc__)
+    parser.add_argument("--name", required=True, help="your name in the room")
+    parser.add_argument("--url", default="ws://127.0.0.1:8000/ws", help="the demo's WebSocket")
+    args = parser.parse_args(argv)
+    try:
+        return asyncio.run(main(args.name, args.url))
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        print(f"cannot connect to {args.url}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(cli())
