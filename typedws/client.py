@@ -13,13 +13,14 @@ import asyncio
 import contextlib
 import logging
 from types import TracebackType
-from typing import Any, Generic, NamedTuple, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from typing_extensions import Self
 
+from typedws._client_reader import WAKE, ClientReader, Frame
 from typedws._client_settings import ClientSettings
 from typedws._requests import PendingRequests, check_request
-from typedws._transport import TOO_BIG, Opener, Transport, TransportClosed
+from typedws._transport import Opener, Transport, TransportClosed
 from typedws.codec import Codec, Message, MessageCodec, ValueType
 from typedws.codes import CloseCode, check_close_code, truncate_reason
 from typedws.errors import (
@@ -44,20 +45,7 @@ _NORMAL_ENDS = frozenset({CloseCode.NORMAL_CLOSURE, CloseCode.GOING_AWAY})
 _CLOSED = "the connection is closed"
 
 
-class _Frame(NamedTuple):
-    """A message as it arrived, with what the reader's decode made of it, if it decoded it."""
-
-    message: Message
-    codec: Codec[Any] | None = None
-    value: Any = None
-    error: InvalidMessage | None = None
-
-
-_WAKE = _Frame({"type": "typedws.wake"})
-"""Put in the queue to wake a receive when the connection ends."""
-
-
-class Client(Generic[R, S]):
+class Client(ClientReader, Generic[R, S]):
     """A typed client connection: receives values of type ``R``, sends values of type ``S``.
 
     Made by ``typedws.connect(url, ...)`` (or ``typedws.testing.TestClient``), with the
@@ -82,7 +70,7 @@ class Client(Generic[R, S]):
         self._send_model = codecs.send_model
         error_reply = None if codecs.receive_model is None else codecs.receive_model.error_reply
         self._requests = PendingRequests(settings.correlation_id, error_reply)
-        self._queue: asyncio.Queue[_Frame] = asyncio.Queue(settings.queue_size)
+        self._queue: asyncio.Queue[Frame] = asyncio.Queue(settings.queue_size)
         self._transport: Transport | None = None
         self._reader: asyncio.Task[None] | None = None
         self._hook: asyncio.Task[None] | None = None
@@ -302,7 +290,7 @@ class Client(Generic[R, S]):
             self._invalid_run = 0
             return cast(T, value)
 
-    async def _next_frame(self) -> _Frame:
+    async def _next_frame(self) -> Frame:
         timeout = self._settings.receive_timeout
         while True:
             if self._done or (self._end is not None and self._queue.empty()):
@@ -315,7 +303,7 @@ class Client(Generic[R, S]):
                 frame = await asyncio.wait_for(self._queue.get(), timeout)
             except asyncio.TimeoutError:
                 raise ReceiveTimeout(f"no message from the server within {timeout:g} s") from None
-            if frame is not _WAKE:
+            if frame is not WAKE:
                 return frame
 
     async def _handle_invalid(self, error: InvalidMessage) -> None:
@@ -332,124 +320,6 @@ class Client(Generic[R, S]):
         if policy != "raise":
             await self._close_for(error)
         raise error
-
-    async def _close_for(self, error: InvalidMessage) -> None:
-        logger.info(
-            "a client closed its connection with %d: %s (%s)",
-            error.close_code,
-            error.reason,
-            error.kind,
-        )
-        await self.close(error.close_code, error.reason)
-
-    # The reader
-
-    async def _read(self) -> None:
-        while True:
-            transport = self._transport
-            assert transport is not None
-            message = await transport.receive()
-            if message["type"] == "websocket.disconnect":
-                if not await self._ended(message):
-                    return
-                continue
-            frame = self._route(message)
-            if frame is not None:
-                await self._queue.put(frame)
-            elif self._closed_with is not None:
-                return  # a reply that did not fit closed the connection
-
-    def _route(self, message: Message) -> _Frame | None:
-        """The frame for *message*, or ``None`` when it answered a request."""
-        model, requests = self._receive_model, self._requests
-        if not requests or model is None:
-            return _Frame(message)
-        try:
-            value = model.decode(message)
-        except InvalidMessage as error:
-            if not requests.answer_invalid(error):
-                return _Frame(message, model, None, error)
-            if self._settings.on_invalid == "close":
-                # The reply to a request did not fit: close as the server would.
-                task = asyncio.ensure_future(self._close_for(error))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-            return None
-        return None if requests.answer(value) else _Frame(message, model, value)
-
-    async def _ended(self, message: Message) -> bool:
-        """Handle the end of the current connection; whether the client reconnected."""
-        self._dropped.set()
-        if self._closed_with is not None:
-            return False
-        code, reason = int(message.get("code", CloseCode.NO_STATUS_RCVD)), message.get("reason", "")
-        self._last_drop = (code, reason)
-        if message.get(TOO_BIG):
-            codec = self._settings.codecs.receive
-            limit = codec.max_size
-            error = codec.invalid("too_big", f"over {limit} bytes" if limit else "over the limit")
-            self._closed_with = error.close_code
-            self._requests.fail_all(error)
-            self._finish(error)
-            return False
-        policy = self._settings.reconnect
-        if policy is not None and code in policy.codes:
-            self._requests.fail_all(Disconnected(code, reason, websocket=self))
-            if await self._reconnect():
-                return True
-        self._gone = (code, reason)
-        disconnected = Disconnected(code, reason, websocket=self)
-        self._requests.fail_all(disconnected)
-        self._finish(disconnected)
-        return False
-
-    async def _reconnect(self) -> bool:
-        """Connect again with back-off; whether it worked."""
-        policy = self._settings.reconnect
-        assert policy is not None
-        self._ready.clear()
-        for delay in policy.delays():
-            await asyncio.sleep(delay)
-            try:
-                transport = await self._opener()
-            except Exception as exc:  # refused, timed out, rejected: try again
-                logger.debug("reconnect failed: %r", exc)
-                continue
-            self._transport = transport
-            self._dropped = asyncio.Event()
-            self._hook = asyncio.ensure_future(self._after_reconnect())
-            return True
-        return False
-
-    async def _after_reconnect(self) -> None:
-        """Run ``on_reconnect`` (its sends go first), then let the other sends through."""
-        hook = self._settings.on_reconnect
-        try:
-            if hook is not None:
-                await hook(self)
-        except Exception:
-            logger.exception("on_reconnect raised")
-        finally:
-            self._hook = None
-            self._ready.set()
-
-    def _finish(self, end: BaseException) -> None:
-        """Make *end* what receives raise once the queue is read, and wake them."""
-        if self._end is None:
-            self._end = end
-        self._requests.fail_all(end)
-        self._ready.set()
-        with contextlib.suppress(asyncio.QueueFull):
-            self._queue.put_nowait(_WAKE)
-
-    async def _stop_reader(self) -> None:
-        """Stop the reader: the transport's close has done the closing handshake already."""
-        reader = self._reader
-        if reader is None or reader is asyncio.current_task() or reader.done():
-            return
-        reader.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await reader
 
     # Sending
 
