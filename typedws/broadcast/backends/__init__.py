@@ -1,0 +1,1 @@
+"""Broadcast backends: ``memory`` (in-process) and ``redis`` (imports redis-py)."""
