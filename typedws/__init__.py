@@ -1,5 +1,14 @@
 """typedws: a pydantic-typed WebSocket message channel for ASGI."""
 
+from typedws.broadcast import (
+    Broadcast,
+    BroadcastUnavailable,
+    Delivery,
+    Room,
+    SlowConsumer,
+    Subscription,
+    Topic,
+)
 from typedws.client import Client
 from typedws.codec import ValueType
 from typedws.codes import DEFAULT_CLOSE_CODES, CloseCode, FailureKind
@@ -27,11 +36,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_CLOSE_CODES",
+    "Broadcast",
+    "BroadcastUnavailable",
     "Client",
     "ClientOptions",
     "CloseCode",
     "ConfigurationError",
     "Connecting",
+    "Delivery",
     "Disconnected",
     "Endpoint",
     "ErrorReply",
@@ -47,7 +59,11 @@ __all__ = [
     "Reconnect",
     "RequestFailed",
     "RequestTimeout",
+    "Room",
+    "SlowConsumer",
     "SocketOptions",
+    "Subscription",
+    "Topic",
     "TypedWSError",
     "ValueType",
     "WebSocket",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncGenerator
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
@@ -108,6 +110,13 @@ class Broadcast:
         traceback: TracebackType | None,
     ) -> None:
         await self.disconnect()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: object) -> AsyncGenerator[None, None]:
+        """``Starlette(lifespan=broadcast.lifespan)`` (or FastAPI's): connected while the
+        app runs."""
+        async with self:
+            yield
 
     @overload
     async def publish(self, topic: Topic[T], message: T, /) -> str: ...
