@@ -39,7 +39,7 @@ class Member(Protocol[T_contra]):
         """Send *value* to the peer."""
         ...
 
-    async def close(self, code: int = ..., reason: str | None = ...) -> None:
+    async def close(self, code: int = 1000, reason: str | None = None) -> None:
         """Close the connection."""
         ...
 

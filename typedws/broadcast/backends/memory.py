@@ -16,8 +16,10 @@ class MemoryBackend(Backend):
     an earlier run, are never recovered)."""
 
     def __init__(self, *, history: int = 1000) -> None:
-        self.history_size = history
-        self.epoch = secrets.token_hex(6)
+        #: How many messages each topic keeps.
+        self.history_size: int = history
+        #: This backend's epoch, in every offset it makes.
+        self.epoch: str = secrets.token_hex(6)
         self._deliver: Deliver | None = None
         self._subscribed: set[str] = set()
         self._counters: dict[str, int] = {}
