@@ -28,7 +28,7 @@ from typedws.errors import (
     TypedWSError,
 )
 from typedws.options import OnInvalid, SocketOptions
-from typedws.reconnect import Reconnect
+from typedws.reconnect import Reconnect, Resume
 from typedws.routing import Handler, HandlerApp, WebSocketRoute, route
 from typedws.websocket import WebSocket
 
@@ -59,6 +59,7 @@ __all__ = [
     "Reconnect",
     "RequestFailed",
     "RequestTimeout",
+    "Resume",
     "Room",
     "SlowConsumer",
     "SocketOptions",

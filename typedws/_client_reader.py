@@ -7,11 +7,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from typedws._client_settings import ClientSettings
 from typedws._requests import PendingRequests
-from typedws._transport import TOO_BIG, Opener, Transport
+from typedws._transport import TOO_BIG, Opener, Transport, with_query
 from typedws.codec import Codec, Message, MessageCodec
 from typedws.codes import CloseCode
 from typedws.errors import Disconnected, InvalidMessage
@@ -55,6 +56,7 @@ class ClientReader:
     _last_drop: tuple[int, str]
     _tasks: set[asyncio.Task[None]]
     _closed_with: int | None
+    _last_offset: str | None
 
     if TYPE_CHECKING:
 
@@ -89,22 +91,40 @@ class ClientReader:
                 return  # a reply that did not fit closed the connection
 
     def _route(self, message: Message) -> Frame | None:
-        """The frame for *message*, or ``None`` when it answered a request."""
+        """The frame for *message*, or ``None`` when it answered a request. With ``resume``,
+        every message is decoded here, and its offset noted as it arrives."""
         model, requests = self._receive_model, self._requests
-        if not requests or model is None:
+        resume = self._settings.resume
+        if resume is None and (not requests or model is None):
             return Frame(message)
+        codec: Codec[Any] = self._settings.codecs.receive if model is None else model
         try:
-            value = model.decode(message)
+            value = codec.decode(message)
         except InvalidMessage as error:
-            if not requests.answer_invalid(error):
-                return Frame(message, model, None, error)
+            if not requests or not requests.answer_invalid(error):
+                return Frame(message, codec, None, error)
             if self._settings.on_invalid == "close":
                 # The reply to a request did not fit: close as the server would.
                 task = asyncio.ensure_future(self._close_for(error))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
             return None
-        return None if requests.answer(value) else Frame(message, model, value)
+        if resume is not None:
+            self._note_offset(value, resume.field)
+        return None if requests and requests.answer(value) else Frame(message, codec, value)
+
+    def _note_offset(self, value: Any, field: str) -> None:
+        """Remember *value*'s offset in *field*, when it has one."""
+        if isinstance(value, Mapping):
+            offset = cast("Mapping[str, Any]", value).get(field)
+        else:
+            offset = getattr(value, field, None)
+        if isinstance(offset, bool):
+            return
+        if isinstance(offset, int):
+            offset = str(offset)
+        if isinstance(offset, str) and offset:
+            self._last_offset = offset
 
     async def _ended(self, message: Message) -> bool:
         """Handle the end of the current connection; whether the client reconnected."""
@@ -139,8 +159,11 @@ class ClientReader:
         self._ready.clear()
         for delay in policy.delays():
             await asyncio.sleep(delay)
+            opener, resume = self._opener, self._settings.resume
+            if resume is not None and self._last_offset is not None:
+                opener = with_query(opener, resume.param, self._last_offset)
             try:
-                transport = await self._opener()
+                transport = await opener()
             except Exception as exc:  # refused, timed out, rejected: try again
                 logger.debug("reconnect failed: %r", exc)
                 continue

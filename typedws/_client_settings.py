@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from typedws.options import Codecs, OnInvalid
-from typedws.reconnect import Reconnect
+from typedws.reconnect import Reconnect, Resume
 
 __all__ = ["ClientSettings"]
 
@@ -27,3 +27,4 @@ class ClientSettings:
     reconnect: Reconnect | None
     on_reconnect: Callable[[Any], Awaitable[None]] | None
     queue_size: int
+    resume: Resume | None = None

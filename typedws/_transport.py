@@ -12,11 +12,15 @@ event loop (``typedws.testing._asgi_transport``).
 from __future__ import annotations
 
 import abc
+import dataclasses
 from collections.abc import Awaitable, Callable
+from typing import cast
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from typedws.codec import Message
+from typedws.errors import ConfigurationError
 
-__all__ = ["TOO_BIG", "Opener", "Transport", "TransportClosed"]
+__all__ = ["TOO_BIG", "Opener", "Transport", "TransportClosed", "with_query"]
 
 TOO_BIG = "typedws.too_big"
 """A key a transport sets on its disconnect message when the connection ended because the
@@ -48,3 +52,16 @@ class Transport(abc.ABC):
 
 Opener = Callable[[], Awaitable[Transport]]
 """Opens a new connection: called once by ``connect()``, and again for each reconnect."""
+
+
+def with_query(opener: Opener, name: str, value: str) -> Opener:
+    """*opener* (a dataclass with a ``url``, as both transports' openers are) opening its
+    URL with ``name=value`` in the query string, in place of any ``name`` it had."""
+    url = getattr(opener, "url", None)
+    if not isinstance(url, str) or not hasattr(opener, "__dataclass_fields__"):
+        raise ConfigurationError(f"cannot add {name}= to the URL of {opener!r}")
+    parts = urlsplit(url)
+    query = [(key, item) for key, item in parse_qsl(parts.query, keep_blank_values=True)]
+    query = [(key, item) for key, item in query if key != name] + [(name, value)]
+    replace = cast("Callable[..., Opener]", dataclasses.replace)
+    return replace(opener, url=urlunsplit(parts._replace(query=urlencode(query))))

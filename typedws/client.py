@@ -84,6 +84,7 @@ class Client(ClientReader, Generic[R, S]):
         self._closed_with: int | None = None
         self._released = False  # close() was called
         self._invalid_run = 0
+        self._last_offset: str | None = None
 
     async def open(self) -> Self:
         """Connect; ``typedws.connect()`` calls this. Raises what opening raises."""
@@ -110,6 +111,12 @@ class Client(ClientReader, Generic[R, S]):
     def subprotocol(self) -> str | None:
         """The subprotocol the server chose, if any."""
         return None if self._transport is None else self._transport.subprotocol
+
+    @property
+    def last_offset(self) -> str | None:
+        """With ``resume=``: the offset of the last message received that carried one
+        (``None`` before any), which the next reconnect asks to resume after."""
+        return self._last_offset
 
     @property
     def closed(self) -> bool:

@@ -22,7 +22,7 @@ from typedws.client import Client
 from typedws.codes import FailureKind
 from typedws.errors import ConfigurationError, InvalidMessage
 from typedws.options import TYPE_OPTIONS, OnInvalid, build_codecs, check_flags, check_policy
-from typedws.reconnect import Reconnect
+from typedws.reconnect import Reconnect, Resume
 
 __all__ = ["ClientOptions", "Connecting", "client_settings", "connect"]
 
@@ -53,6 +53,7 @@ class ClientOptions(TypedDict, Generic[R, S], total=False):
     reconnect: bool | Reconnect
     on_reconnect: Callable[[Client[R, S]], Awaitable[None]] | None
     queue_size: int
+    resume: bool | Resume
 
 
 CLIENT_OPTION_NAMES = frozenset((*TYPE_OPTIONS, *ClientOptions.__optional_keys__))
@@ -449,8 +450,9 @@ def connect(url: str, **options: Any) -> Connecting[Any, Any]:
     client's own: ``subprotocols``, ``additional_headers``, ``open_timeout`` (10 s),
     ``close_timeout`` (10 s), ``receive_timeout`` (``None``: wait as long as it takes),
     ``request_timeout`` (30 s), ``reconnect`` (``False``; ``True`` or a ``Reconnect``),
-    ``on_reconnect`` (an ``async`` function of the client, run after each reconnect) and
-    ``queue_size`` (1024 messages received and not read yet). Needs the ``websockets``
+    ``on_reconnect`` (an ``async`` function of the client, run after each reconnect),
+    ``queue_size`` (1024 messages received and not read yet) and ``resume`` (``False``;
+    ``True`` or a ``Resume``: reconnect with the last offset received). Needs the ``websockets``
     library: ``pip install 'typedws[client]'``.
     """
     settings, transport = client_settings(options)
@@ -511,6 +513,8 @@ def client_settings(options: dict[str, Any]) -> tuple[ClientSettings, dict[str, 
     queue_size: object = _or_default(get("queue_size"), 1024)
     if not isinstance(queue_size, int) or isinstance(queue_size, bool) or queue_size < 1:
         raise ConfigurationError(f"queue_size must be a positive int, not {queue_size!r}")
+    reconnect = _reconnect(get("reconnect"))
+    resume = _resume(get("resume"), reconnect, codecs.receive.value_type)
     settings = ClientSettings(
         codecs=codecs,
         on_invalid=on_invalid,
@@ -520,9 +524,10 @@ def client_settings(options: dict[str, Any]) -> tuple[ClientSettings, dict[str, 
         receive_timeout=timeouts["receive_timeout"],
         request_timeout=timeouts["request_timeout"],
         close_timeout=timeouts["close_timeout"],
-        reconnect=_reconnect(get("reconnect")),
+        reconnect=reconnect,
         on_reconnect=hook,
         queue_size=queue_size,
+        resume=resume,
     )
     transport = {name: get(name) for name in _TRANSPORT_OPTIONS}
     transport.update(open_timeout=timeouts["open_timeout"], close_timeout=timeouts["close_timeout"])
@@ -552,3 +557,19 @@ def _reconnect(value: object) -> Reconnect | None:
     if isinstance(value, Reconnect):
         return value
     raise ConfigurationError(f"reconnect must be True, False or a Reconnect, not {value!r}")
+
+
+def _resume(value: object, reconnect: Reconnect | None, receive_type: str) -> Resume | None:
+    if value is None or value is False:
+        return None
+    resume = Resume() if value is True else value
+    if not isinstance(resume, Resume):
+        raise ConfigurationError(f"resume must be True, False or a Resume, not {value!r}")
+    if reconnect is None:
+        raise ConfigurationError("resume resumes after a reconnect: give reconnect= too")
+    if receive_type not in ("model", "json"):
+        raise ConfigurationError(
+            f"resume reads an offset field of the messages received: it needs a receive"
+            f" type of 'model' or 'json', not {receive_type!r}"
+        )
+    return resume

@@ -1,4 +1,5 @@
-"""When and how often a ``typedws.Client`` reconnects: exponential back-off with jitter."""
+"""When and how often a ``typedws.Client`` reconnects (exponential back-off with jitter),
+and how it resumes where it left off (``Resume``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from typedws.codes import CloseCode
 from typedws.errors import ConfigurationError
 
-__all__ = ["Reconnect"]
+__all__ = ["Reconnect", "Resume"]
 
 RECONNECT_CODES = frozenset(
     {
@@ -58,3 +59,26 @@ class Reconnect:
         for attempt in range(self.max_attempts):
             delay = min(self.max_delay, self.initial_delay * self.factor**attempt)
             yield delay * (1 - self.jitter * random.random())  # jitter, not a secret
+
+
+@dataclass(frozen=True)
+class Resume:
+    """How a reconnecting ``typedws.Client`` asks for what it missed (``resume=``).
+
+    The client remembers the ``field`` of the last message it received that has one set
+    (a string, or an int: the offset a room stamps with ``offset_field``), from the moment
+    each message arrives; each reconnect then opens the URL with ``param=<that offset>`` in
+    its query string (replacing a ``param`` the URL had), so that a server which reads it,
+    as ``room.join(ws, since=ws.query_params.get("since"))`` does, sends every message the
+    client missed first. ``client.last_offset`` is that offset. Needs ``reconnect``, and a
+    receive type of ``"model"`` or ``"json"``.
+    """
+
+    field: str = "offset"
+    param: str = "since"
+
+    def __post_init__(self) -> None:
+        for name in ("field", "param"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise ConfigurationError(f"Resume's {name} must be a non-empty str, not {value!r}")

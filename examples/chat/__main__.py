@@ -1,12 +1,16 @@
-"""Run the chat demo: ``python -m examples.chat [--host HOST] [--port PORT]``."""
+"""Run the chat demo: ``python -m examples.chat [--host HOST] [--port PORT]``, in one
+process; or ``--redis redis://127.0.0.1:6379/0 [--workers N]`` for N uvicorn worker processes
+(2 by default) sharing the room through that Redis."""
 
 from __future__ import annotations
 
 import argparse
+import os
 
 import uvicorn
 
-from examples.chat.app import app
+APP = "examples.chat.app:app"
+"""The app, by import string: each worker process imports it."""
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -14,13 +18,31 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m examples.chat", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="share the room through this Redis (redis://host:6379/0), across processes",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="uvicorn worker processes (with --redis; default 2 with it, else 1)",
+    )
     args = parser.parse_args(argv)
+    workers: int = args.workers if args.workers is not None else (2 if args.redis else 1)
+    if workers < 1:
+        parser.error("--workers must be 1 or more")
+    if workers > 1 and not args.redis:
+        parser.error("several workers share the room through Redis: give --redis URL")
+    if args.redis:
+        os.environ["TYPEDWS_CHAT_REDIS"] = args.redis  # read by each worker's app
+    shared = f"; {workers} processes sharing {args.redis}" if args.redis else ""
     print(
         f"typedws chat demo: open http://{args.host}:{args.port}/ in a browser"
-        f" (WebSocket at ws://{args.host}:{args.port}/ws); Ctrl+C stops it",
+        f" (WebSocket at ws://{args.host}:{args.port}/ws){shared}; Ctrl+C stops it",
         flush=True,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(APP, host=args.host, port=args.port, workers=workers, log_level="info")
 
 
 if __name__ == "__main__":

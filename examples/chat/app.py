@@ -4,11 +4,21 @@ Clients send ``join`` / ``say`` / ``leave``, and the request ``who`` (answered b
 ``members`` with its ``id``); the server sends ``welcome`` / ``joined`` / ``said`` /
 ``left`` / ``error``. A message that does not fit closes the connection with the code of
 typedws's table (1003, 1007, 1008 or 1009).
+
+The room is a ``typedws.broadcast`` room: in this process by default, or shared by every
+process using the Redis named by ``TYPEDWS_CHAT_REDIS`` (``python -m examples.chat --redis
+URL`` sets it for its workers), the members' names too (``examples.chat.roster``). Each
+``joined`` / ``said`` / ``left`` carries its ``offset``; a client that connects to
+``/ws?since=OFFSET`` and joins first gets what the room said after that offset, and its
+``welcome`` says whether all of it was still there (``recovered``).
 """
 
 from __future__ import annotations
 
-from contextlib import suppress
+import logging
+import os
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Literal
@@ -19,9 +29,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
-from starlette.websockets import WebSocketDisconnect
 
-from typedws import CloseCode, Endpoint, InvalidState, WebSocket
+from examples.chat.roster import RosterUnavailable, roster_for
+from typedws import Broadcast, BroadcastUnavailable, CloseCode, Endpoint, InvalidState, WebSocket
+from typedws.broadcast import DEFAULT_HISTORY, Room, Topic
+
+logger: logging.Logger = logging.getLogger("examples.chat")
 
 Name = Annotated[str, Field(min_length=1, max_length=32)]
 
@@ -60,18 +73,24 @@ ClientMessage = Annotated[Join | Say | Leave | Who, Field(discriminator="type")]
 
 
 class Welcome(BaseModel):
-    """You joined: your name and who is here."""
+    """You joined: your name, who else is here, and whether what the room said since the
+    ``since`` you connected with was all still there (always true without ``since``)."""
 
     type: Literal["welcome"] = "welcome"
     name: str
     members: list[str]
+    recovered: bool = True
+
+
+Offset = Annotated[str, Field(description="The room's offset of this message: resume after it.")]
 
 
 class Joined(BaseModel):
-    """Someone else joined."""
+    """Someone joined."""
 
     type: Literal["joined"] = "joined"
     name: str
+    offset: Offset = ""
 
 
 class Said(BaseModel):
@@ -81,6 +100,7 @@ class Said(BaseModel):
     name: str
     text: str
     at: datetime
+    offset: Offset = ""
 
 
 class Left(BaseModel):
@@ -88,6 +108,11 @@ class Left(BaseModel):
 
     type: Literal["left"] = "left"
     name: str
+    offset: Offset = ""
+
+
+RoomMessage = Annotated[Joined | Said | Left, Field(discriminator="type")]
+"""What the room says, to every member in every process, each with its offset."""
 
 
 class Members(BaseModel):
@@ -113,28 +138,58 @@ ChatSocket = WebSocket[ClientMessage, ServerMessage]
 
 chat = Endpoint(receive_model=ClientMessage, send_model=ServerMessage, max_size=16 * 1024)
 
+REDIS_URL = os.environ.get("TYPEDWS_CHAT_REDIS") or None
+"""The Redis the room is shared through, if any (``--redis``, for every worker)."""
+
+broadcast = Broadcast(
+    REDIS_URL or "memory://",
+    history=int(os.environ.get("TYPEDWS_CHAT_HISTORY", DEFAULT_HISTORY)),
+)
+ROOM = Topic("chat:room", RoomMessage)
+roster = roster_for(REDIS_URL)
+UNAVAILABLE = "the room cannot be reached right now; try again"
+
 names: dict[ChatSocket, str] = {}
-"""The members of the room and their names: from a join to the end of the connection."""
+"""The members connected to this process and their names: from a join to the end of the
+connection."""
 
 
-async def broadcast(message: ServerMessage, *, but: ChatSocket | None = None) -> None:
-    """Send *message* to every member but *but*, skipping those whose connection is ending."""
-    for ws in list(names):
-        if ws is not but:
-            with suppress(WebSocketDisconnect, InvalidState):
-                await ws.send(message)
+async def room() -> Room[Joined | Said | Left]:
+    """The room, the broadcast connected first (when no lifespan did it: the tests' servers)."""
+    await broadcast.connect()
+    return broadcast.room(ROOM, offset_field="offset")
 
 
 @chat.on(Join)
 async def join(message: Join, ws: ChatSocket) -> Error | None:
     if ws in names:
         return Error(detail=f"you already joined as {names[ws]}")
-    if message.name in names.values():
-        return Error(detail=f"the name {message.name} is taken")
-    others = sorted(names.values())
-    names[ws] = message.name  # before any await, so no other join takes the name
-    await ws.send(Welcome(name=message.name, members=others))
-    await broadcast(Joined(name=message.name), but=ws)
+    try:
+        if not await roster.add(message.name):
+            return Error(detail=f"the name {message.name} is taken")
+        names[ws] = message.name
+        others = [name for name in await roster.names() if name != message.name]
+    except RosterUnavailable:
+        logger.warning("chat: the roster cannot be reached")
+        if names.pop(ws, None) is not None:
+            await _free(message.name)
+        return Error(detail=UNAVAILABLE)
+    chat_room = await room()
+    since = ws.query_params.get("since")  # set by a client coming back after a drop
+    try:
+        offset = await chat_room.publish(Joined(name=message.name))
+    except BroadcastUnavailable:
+        offset = None
+    if since is None:
+        since = offset  # not the member's own Joined, but anything said after it
+
+    async def welcome(recovered: bool) -> None:
+        await ws.send(Welcome(name=message.name, members=others, recovered=recovered))
+
+    try:
+        await chat_room.join(ws, since=since, on_joined=welcome)
+    except BroadcastUnavailable:
+        await chat_room.join(ws, on_joined=welcome)  # no history now: live messages only
     return None
 
 
@@ -142,7 +197,11 @@ async def join(message: Join, ws: ChatSocket) -> Error | None:
 async def say(message: Say, ws: ChatSocket) -> Error | None:
     if ws not in names:
         return Error(detail="join before you say anything")
-    await broadcast(Said(name=names[ws], text=message.text, at=datetime.now(timezone.utc)))
+    said = Said(name=names[ws], text=message.text, at=datetime.now(timezone.utc))
+    try:
+        await (await room()).publish(said)
+    except BroadcastUnavailable:
+        return Error(detail=UNAVAILABLE)
     return None
 
 
@@ -153,15 +212,40 @@ async def leave(message: Leave, ws: ChatSocket) -> None:
 
 @chat.request(Who, reply=Members)
 async def who(message: Who, ws: ChatSocket) -> Members:
-    return Members(names=sorted(names.values()))
+    try:
+        return Members(names=await roster.names())
+    except RosterUnavailable:
+        return Members(names=sorted(names.values()))  # this process's, the best known
 
 
 @chat.on_disconnect
 async def disconnect(ws: ChatSocket) -> None:
     """However the connection ended, once: a member leaves the room, the others are told."""
+    await broadcast.leave_all(ws)
     name = names.pop(ws, None)
     if name is not None:
-        await broadcast(Left(name=name))
+        await _free(name)
+        try:
+            await (await room()).publish(Left(name=name))
+        except (BroadcastUnavailable, InvalidState):  # Redis away, or the app stopping
+            logger.warning("chat: could not tell the room that %s left", name)
+
+
+async def _free(name: str) -> None:
+    try:
+        await roster.remove(name)
+    except RosterUnavailable:
+        logger.warning("chat: could not free the name %s", name)
+
+
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncGenerator[None, None]:
+    """Connected to the broadcast while the app runs; this process's names freed at the end."""
+    try:
+        async with broadcast:
+            yield
+    finally:
+        await roster.close()
 
 
 HERE = Path(__file__).parent
@@ -177,5 +261,5 @@ async def page(request: Request) -> HTMLResponse:
     return HTMLResponse(PAGE)
 
 
-app = Starlette(routes=[Route("/", page), chat.route("/ws", name="chat")])
+app = Starlette(routes=[Route("/", page), chat.route("/ws", name="chat")], lifespan=lifespan)
 app.mount("/static", StaticFiles(directory=HERE / "static"))

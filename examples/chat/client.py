@@ -4,7 +4,9 @@
 
 Each line read from standard input is said to the room; ``/who`` asks who is here (a
 request, answered by id), ``/quit`` (or the end of the input) leaves. What the room says is
-printed as it arrives.
+printed as it arrives. When the connection drops (the server restarts, the network goes),
+the client reconnects by itself, joins again, and gets what the room said meanwhile
+(``resume``: the server's offsets), or is told that some of it was lost.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ ChatClient = typedws.Client[ServerMessages, Join | Say | Leave | Who]
 def describe(message: ServerMessages) -> str:
     """One line for a message from the room."""
     if isinstance(message, Welcome):
-        return f"* welcome, {message.name}; here: {', '.join(message.members) or 'nobody yet'}"
+        here = ", ".join(message.members) or "nobody yet"
+        lost = "" if message.recovered else "; some messages were lost while you were away"
+        return f"* welcome, {message.name}; here: {here}{lost}"
     if isinstance(message, Joined):
         return f"* {message.name} joined"
     if isinstance(message, Said):
@@ -84,7 +88,18 @@ async def talk(client: ChatClient, stdin: asyncio.StreamReader) -> None:
 
 async def main(name: str, url: str) -> int:
     """Join the room at *url* as *name*, and chat until the input ends or says ``/quit``."""
-    connecting = typedws.connect(url, receive_model=ServerMessage, send_model=ClientMessage)
+
+    async def rejoin(client: ChatClient) -> None:
+        await client.send(Join(type="join", name=name))  # before anything else is sent
+
+    connecting = typedws.connect(
+        url,
+        receive_model=ServerMessage,
+        send_model=ClientMessage,
+        reconnect=True,
+        on_reconnect=rejoin,
+        resume=typedws.Resume(field="offset", param="since"),  # ?since=<last offset seen>
+    )
     async with connecting as client:
         await client.send(Join(type="join", name=name))
         printer = asyncio.ensure_future(show(client))

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from typing_extensions import assert_type
 
 from tests.typing.messages import Chat, ClientMsg, Join, Said, Say, client_adapter
-from typedws import Client, Connecting, Disconnected, Reconnect, connect
+from typedws import Client, Connecting, Disconnected, Reconnect, Resume, connect
 from typedws.testing import TestClient
 
 
@@ -83,7 +83,9 @@ async def options() -> None:
         receive_timeout=None,
         reconnect=Reconnect(max_attempts=3),
         on_reconnect=rejoin,
+        resume=Resume(field="offset", param="since"),
     )
+    connect("ws://x", model=Said, reconnect=True, resume="offset")  # type: ignore[call-overload]
     connect("ws://x", recieve_model=Said)  # type: ignore[call-overload]
     connect("ws://x", model=Said, receive_timeout="1s")  # type: ignore[call-overload]
 

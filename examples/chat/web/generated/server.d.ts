@@ -3,19 +3,25 @@
 export type ChatServerMessage = Welcome | Joined | Said | Left | Members | Error;
 
 /**
- * You joined: your name and who is here.
+ * You joined: your name, who else is here, and whether what the room said since the
+ * ``since`` you connected with was all still there (always true without ``since``).
  */
 export interface Welcome {
   type: "welcome";
   name: string;
   members: string[];
+  recovered: boolean;
 }
 /**
- * Someone else joined.
+ * Someone joined.
  */
 export interface Joined {
   type: "joined";
   name: string;
+  /**
+   * The room's offset of this message: resume after it.
+   */
+  offset: string;
 }
 /**
  * Someone said something.
@@ -25,6 +31,10 @@ export interface Said {
   name: string;
   text: string;
   at: string;
+  /**
+   * The room's offset of this message: resume after it.
+   */
+  offset: string;
 }
 /**
  * Someone left.
@@ -32,6 +42,10 @@ export interface Said {
 export interface Left {
   type: "left";
   name: string;
+  /**
+   * The room's offset of this message: resume after it.
+   */
+  offset: string;
 }
 /**
  * The reply to ``who``: the names of the members, sorted.
