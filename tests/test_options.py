@@ -118,6 +118,13 @@ ILL_TYPED = [
     fails({"caught_close_codes": 5}, "caught_close_codes must be a collection of close codes"),
     fails({"caught_close_codes": "1000"}, "caught_close_codes must be a collection of close"),
     fails({"caught_close_codes": any}, "caught_close_codes must be a collection of close codes"),
+    fails({"allowed_origins": "https://app.example"}, "allowed_origins must be a collection"),
+    fails({"allowed_origins": ["app.example"]}, "allowed_origins: 'app.example' is not an origin"),
+    fails({"allowed_origins": ["https://a.example/x"]}, "allowed_origins: .* is not an origin"),
+    fails({"allowed_origins": [5]}, "allowed_origins: not an origin: 5"),
+    fails({"subprotocols": "chat"}, "subprotocols must be a list of names or None"),
+    fails({"subprotocols": []}, "subprotocols must be a non-empty list"),
+    fails({"subprotocols": ["a b"]}, "subprotocols must be a non-empty list"),
     fails({"model": object()}, "model: not a message type"),
     fails({"receive_model": 5}, "receive_model: not a message type"),
 ]
@@ -193,6 +200,8 @@ said_adapter = TypeAdapter(Said)
         ({"caught_close_codes": all}, ("text", "text")),
         ({"caught_close_codes": [1000, 4000]}, ("text", "text")),
         ({"close_codes": {"validation": 4422}, "max_size": 1024}, ("text", "text")),
+        ({"max_size": None, "allowed_origins": ["https://*.example.com"]}, ("text", "text")),
+        ({"subprotocols": ["chat.v1"], "allowed_origins": None}, ("text", "text")),
     ],
     ids=lambda value: ",".join(value) or "none" if isinstance(value, dict) else None,
 )
@@ -261,3 +270,9 @@ def test_async_handlers_are_accepted(build_route_for: Callable[[Any], Any], endp
 def test_correlation_id_must_be_a_field_name(build: Callable[..., Any], field: object) -> None:
     with pytest.raises(ConfigurationError, match="correlation_id must be a field name or None"):
         build(model=Said, correlation_id=field)
+
+
+def test_max_size_defaults_to_one_mebibyte_and_none_is_no_limit(build: Callable[..., Any]) -> None:
+    """Left out, max_size is 1 MiB; an explicit None is no limit (not the option left out)."""
+    assert build(model=Said).receive_model_codec.max_size == 1_048_576
+    assert build(model=Said, max_size=None).receive_model_codec.max_size is None

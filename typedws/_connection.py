@@ -22,6 +22,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from typing_extensions import Self
 
 from typedws._attributes import ConnectionAttributes
+from typedws._handshake import OriginPolicy, for_log, negotiate
 from typedws._incoming import IncomingMessages
 from typedws.codec import Codec, Message, MessageCodec, ValueType
 from typedws.codes import CloseCode, check_close_code, is_sendable, truncate_reason
@@ -64,12 +65,14 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         "_json",
         "_max_invalid",
         "_on_invalid",
+        "_origins",
         "_receive",
         "_receive_codec",
         "_receive_model",
         "_send",
         "_send_codec",
         "_send_model",
+        "_subprotocols",
         "_text",
         "auto_accept",
         "connection",
@@ -84,6 +87,8 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         invalid_reply: Callable[[InvalidMessage], Any] | None,
         max_invalid: int,
         auto_accept: bool,
+        origins: OriginPolicy | None = None,
+        subprotocols: tuple[str, ...] | None = None,
     ) -> None:
         self._text = codecs.text
         self._bytes = codecs.bytes
@@ -98,6 +103,8 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         self._max_invalid = max_invalid
         #: Whether a route accepts the connection before calling its handler.
         self.auto_accept: bool = auto_accept
+        self._origins = origins
+        self._subprotocols = subprotocols
 
     def _attach(self, connection: StarletteWebSocket, receive: Receive, send: Send) -> None:
         self.connection: StarletteWebSocket = connection
@@ -182,12 +189,24 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         subprotocol: str | None = None,
         headers: Iterable[tuple[bytes, bytes]] | None = None,
     ) -> None:
-        """Accept the connection; do nothing when it is already accepted."""
+        """Accept the connection; do nothing when it is already accepted.
+
+        With ``allowed_origins`` or ``subprotocols``, a handshake they do not allow is
+        refused first (HTTP 403, see ``admit()``) and this raises ``Disconnected`` with
+        1008. With ``subprotocols``, *subprotocol* defaults to the one negotiated.
+        """
         connection = self.connection
         if connection.application_state is _CONNECTED:
             return
         if self.closed:
             raise InvalidState("cannot accept: the connection is closed")
+        if self._subprotocols is not None or self._origins is not None:
+            if not await self.admit():
+                raise Disconnected(
+                    CloseCode.POLICY_VIOLATION, "handshake refused", websocket=cast(Any, self)
+                )
+            if subprotocol is None and self._subprotocols is not None:
+                subprotocol = negotiate(self._subprotocols, self.scope.get("subprotocols", ()))
         if connection.client_state is _CONNECTING:
             message = await self._next_message()
             if message["type"] != "websocket.connect":
@@ -217,6 +236,39 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
             await self._send({"type": "websocket.close", "code": int(code), "reason": reason})
         except (OSError, WebSocketDisconnect):
             self.connection.client_state = _DISCONNECTED
+
+    async def admit(self) -> bool:
+        """Whether the handshake may be accepted; if not, refuse it (HTTP 403) and log why.
+
+        Refused: an Origin header that ``allowed_origins`` does not allow (no Origin header
+        at all is allowed), and with ``subprotocols``, a client that offers none of them.
+        Always true once accepted, or without either option.
+        """
+        if self.connection.application_state is not _CONNECTING or self.closed:
+            return self.connection.application_state is _CONNECTED
+        why = self._refusal()
+        if why is None:
+            return True
+        logger.warning(
+            "refused a connection to %s from %s: %s",
+            _endpoint_name(self.scope),
+            _address(self.client),
+            why,
+        )
+        await self.close(CloseCode.POLICY_VIOLATION)
+        return False
+
+    def _refusal(self) -> str | None:
+        """Why this handshake is refused, for the log; ``None`` when it is not."""
+        if self._origins is not None:
+            origin = self.connection.headers.get("origin")
+            if not self._origins.allows(origin):
+                return f"Origin {for_log(origin or '')} is not allowed"
+        if self._subprotocols is not None:
+            offered = self.scope.get("subprotocols", ())
+            if negotiate(self._subprotocols, offered) is None:
+                return "the client offers none of the subprotocols " + ", ".join(self._subprotocols)
+        return None
 
     async def reject(self, reason: str | None = None) -> None:
         """Refuse the connection: HTTP 403 before ``accept()``, close code 1008 after."""

@@ -347,6 +347,8 @@ class _EndpointApp(HandlerApp[R, S]):
 
     async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
         ws = self._template.for_connection(scope, receive, send)
+        if not await ws.admit():
+            return  # refused before on_connect: an Origin or subprotocols not allowed
         params = ws.path_params
         try:
             await self._connect(ws, params)

@@ -7,7 +7,7 @@ raises ``ConfigurationError``.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeGuard, TypeVar, cast
 
@@ -28,6 +28,7 @@ from typedws.errors import ConfigurationError, InvalidMessage
 from typedws.pydantic_codec import ModelCodec, adapter_for
 
 __all__ = [
+    "DEFAULT_MAX_SIZE",
     "OPTION_NAMES",
     "TYPE_OPTIONS",
     "CaughtCloseCodes",
@@ -49,6 +50,9 @@ OnInvalid = Literal["close", "raise", "reply"]
 CaughtCloseCodes = Collection[int] | Callable[[Iterable[object]], bool]
 """A collection of close codes, or the builtin ``all`` for every code."""
 
+DEFAULT_MAX_SIZE = 1_048_576
+"""The ``max_size`` of a socket that leaves it out: 1 MiB (``max_size=None``: no limit)."""
+
 
 class SocketOptions(TypedDict, Generic[S], total=False):
     """The keyword options every ``WebSocket`` takes besides its value and message types."""
@@ -64,6 +68,8 @@ class SocketOptions(TypedDict, Generic[S], total=False):
     show_validator_messages: bool
     correlation_id: str | None
     check_send_fields: bool
+    allowed_origins: Collection[str] | None
+    subprotocols: Sequence[str] | None
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,8 @@ class HandlerApp(Generic[R, S]):
 
     async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
         ws = self._template.for_connection(scope, receive, send)
+        if not await ws.admit():
+            return  # refused: an Origin or subprotocols the route does not allow
         try:
             if ws.auto_accept:
                 await ws.accept()

@@ -7,7 +7,7 @@ The overloads that type it come from ``scripts/overloads.py``; the options are c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import TypeAdapter
@@ -17,10 +17,12 @@ from starlette.websockets import WebSocketState
 from typing_extensions import Self, TypeForm, Unpack
 
 from typedws._connection import TypedConnection
+from typedws._handshake import parse_origins, parse_subprotocols
 from typedws.codec import ValueType
 from typedws.codes import FailureKind
 from typedws.errors import ConfigurationError, InvalidMessage
 from typedws.options import (
+    DEFAULT_MAX_SIZE,
     CaughtCloseCodes,
     OnInvalid,
     SocketOptions,
@@ -73,10 +75,17 @@ class WebSocket(TypedConnection[R, S]):
     over the defaults). ``on_invalid`` is ``"close"`` (close with that code, then raise),
     ``"raise"`` (raise and keep the connection open) or ``"reply"`` (send
     ``invalid_reply(error)`` and receive the next message). ``max_size`` is the largest
-    message accepted, in bytes. Reasons and errors never hold the client's input; the
-    messages of the app's own validators show only when ``show_validator_messages``.
+    message accepted, in bytes: 1 MiB when left out, no limit with ``None``. Reasons and
+    errors never hold the client's input; the messages of the app's own validators show
+    only when ``show_validator_messages``.
 
     ``auto_accept`` (default true) tells a route to accept before calling its handler.
+
+    Handshake: ``allowed_origins`` (exact origins such as ``"https://app.example"``, and
+    ``"https://*.example.com"`` for any subdomain) refuses, with HTTP 403, a handshake whose
+    Origin header is another; one without an Origin header (not a browser) is let in.
+    ``subprotocols`` are those the socket speaks: the first one the client offers is
+    accepted, and a client that offers none of them is refused with HTTP 403.
     """
 
     # BEGIN OVERLOADS WebSocket: written by scripts/overloads.py, edit the table there
@@ -940,11 +949,13 @@ class WebSocket(TypedConnection[R, S]):
         on_invalid: OnInvalid = "close",
         invalid_reply: Callable[[InvalidMessage], Any] | None = None,
         close_codes: Mapping[FailureKind, int] | None = None,
-        max_size: int | None = None,
+        max_size: int | None = DEFAULT_MAX_SIZE,
         max_invalid: int = 10,
         show_validator_messages: bool = False,
         correlation_id: str | None = None,
         check_send_fields: bool = False,
+        allowed_origins: Collection[str] | None = None,
+        subprotocols: Sequence[str] | None = None,
         **unknown: Any,
     ) -> None:
         check_option_names(unknown)
@@ -989,6 +1000,8 @@ class WebSocket(TypedConnection[R, S]):
             invalid_reply=invalid_reply,
             max_invalid=max_invalid,
             auto_accept=auto_accept,
+            origins=parse_origins(allowed_origins),
+            subprotocols=parse_subprotocols(subprotocols),
         )
 
     def for_connection(self, scope: Scope, receive: Receive, send: Send) -> Self:

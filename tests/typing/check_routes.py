@@ -73,6 +73,8 @@ async def reply_outside_send_type(ws: WebSocket[Said, Said]) -> None:
 route("/x", recieve_model=Join)  # type: ignore[call-overload]
 route("/x", model=Said, on_invalid="ignore")  # type: ignore[call-overload]
 route("/x", model=Said, max_size="1k")  # type: ignore[call-overload]
+route("/x", model=Said, allowed_origins=5)  # type: ignore[call-overload]
+route("/x", model=Said, subprotocols=[1])  # type: ignore[list-item]
 route("/x", value_type="modle")  # type: ignore[call-overload]
 route("/x", close_codes={"validaton": 4422})  # type: ignore[dict-item]
 

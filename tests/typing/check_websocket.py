@@ -87,6 +87,17 @@ async def options(scope: Scope, receive: Receive, send: Send) -> None:
     )
     assert_type(ws, WebSocket[Said, Said])
     WebSocket(scope, receive, send, model=Said, max_size="1k")  # type: ignore[call-overload]
+    limits = WebSocket(
+        scope,
+        receive,
+        send,
+        max_size=None,
+        allowed_origins=["https://app.example", "https://*.example.com"],
+        subprotocols=("chat.v1",),
+    )
+    assert_type(limits, WebSocket[str, str])
+    WebSocket(scope, receive, send, allowed_origins=5)  # type: ignore[call-overload]
+    WebSocket(scope, receive, send, subprotocols=[1])  # type: ignore[list-item]
     WebSocket(scope, receive, send, on_invalid="ignore")  # type: ignore[call-overload]
 
 
