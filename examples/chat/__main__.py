@@ -5,12 +5,33 @@ process; or ``--redis redis://127.0.0.1:6379/0 [--workers N]`` for N uvicorn wor
 from __future__ import annotations
 
 import argparse
+import asyncio
+import importlib.util
 import os
+from typing import Any
 
 import uvicorn
 
 APP = "examples.chat.app:app"
 """The app, by import string: each worker process imports it."""
+
+
+def _reachable(url: str) -> bool:
+    """Whether a Redis answers a PING at *url* within 3 seconds."""
+    import redis.asyncio as aioredis
+    from redis.exceptions import RedisError
+
+    async def ping() -> bool:
+        # redis-py leaves its keyword options untyped.
+        client: Any = aioredis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+        try:
+            return bool(await client.ping())
+        except (RedisError, OSError, ValueError):
+            return False
+        finally:
+            await client.aclose()
+
+    return asyncio.run(ping())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -35,6 +56,10 @@ def main(argv: list[str] | None = None) -> None:
     if workers > 1 and not args.redis:
         parser.error("several workers share the room through Redis: give --redis URL")
     if args.redis:
+        if importlib.util.find_spec("redis") is None:
+            parser.error("--redis needs the redis package: pip install 'typedws[redis]'")
+        if not _reachable(args.redis):
+            parser.error(f"no Redis answers at {args.redis}: start one, or check the URL")
         os.environ["TYPEDWS_CHAT_REDIS"] = args.redis  # read by each worker's app
     shared = f"; {workers} processes sharing {args.redis}" if args.redis else ""
     print(

@@ -53,13 +53,48 @@ def describe(message: ServerMessages) -> str:
     return f"! {message.detail}"
 
 
-async def show(client: ChatClient) -> None:
-    """Print what the room says until the server closes the connection."""
-    try:
-        async for message in client:
-            print(describe(message), flush=True)
-    except typedws.Disconnected as exc:
-        print(f"! disconnected: {exc.code} {exc.reason}", flush=True)
+REJOIN_DELAY = 2.0
+"""Seconds between joins while the name is still held after a reconnect."""
+
+REJOINS = 10
+"""Joins tried after a reconnect while the name is held: a server process that crashed
+holds its members' names for up to ``examples.chat.roster.ALIVE_FOR`` (15) seconds."""
+
+
+class Session:
+    """What the room says, printed, and the join again after each reconnect."""
+
+    def __init__(self, client: ChatClient, name: str, *, rejoin_delay: float = REJOIN_DELAY):
+        self.client = client
+        self.name = name
+        self.rejoin_delay = rejoin_delay
+        self._rejoins_left = 0
+
+    async def rejoin(self, client: ChatClient) -> None:
+        """``on_reconnect``: join again, before anything else is sent."""
+        self._rejoins_left = REJOINS
+        await client.send(Join(type="join", name=self.name))
+
+    async def show(self) -> None:
+        """Print what the room says until the server closes the connection."""
+        try:
+            async for message in self.client:
+                if isinstance(message, Welcome):
+                    self._rejoins_left = 0
+                elif self._held(message):
+                    # The process that had this connection went away without leaving.
+                    self._rejoins_left -= 1
+                    print(f"! the name {self.name} is still held; joining again", flush=True)
+                    await asyncio.sleep(self.rejoin_delay)
+                    await self.client.send(Join(type="join", name=self.name))
+                    continue
+                print(describe(message), flush=True)
+        except typedws.Disconnected as exc:
+            print(f"! disconnected: {exc.code} {exc.reason}", flush=True)
+
+    def _held(self, message: ServerMessages) -> bool:
+        taken = f"the name {self.name} is taken"
+        return self._rejoins_left > 0 and isinstance(message, Error) and message.detail == taken
 
 
 async def lines() -> asyncio.StreamReader:
@@ -89,8 +124,11 @@ async def talk(client: ChatClient, stdin: asyncio.StreamReader) -> None:
 async def main(name: str, url: str) -> int:
     """Join the room at *url* as *name*, and chat until the input ends or says ``/quit``."""
 
+    session: Session | None = None
+
     async def rejoin(client: ChatClient) -> None:
-        await client.send(Join(type="join", name=name))  # before anything else is sent
+        assert session is not None
+        await session.rejoin(client)
 
     connecting = typedws.connect(
         url,
@@ -101,8 +139,9 @@ async def main(name: str, url: str) -> int:
         resume=typedws.Resume(field="offset", param="since"),  # ?since=<last offset seen>
     )
     async with connecting as client:
+        session = Session(client, name)
         await client.send(Join(type="join", name=name))
-        printer = asyncio.ensure_future(show(client))
+        printer = asyncio.ensure_future(session.show())
         with contextlib.suppress(typedws.Disconnected):  # the printer says why
             await talk(client, await lines())
         await printer  # the server closes after the leave

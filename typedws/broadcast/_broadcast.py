@@ -307,7 +307,13 @@ def _backend_for(url: str, history: int) -> Backend:
     if scheme == "memory":
         return MemoryBackend(history=history)
     if scheme in ("redis", "rediss", "unix"):
-        from typedws.broadcast.backends.redis import RedisBackend
-
+        try:
+            from typedws.broadcast.backends.redis import RedisBackend
+        except ModuleNotFoundError as exc:
+            if exc.name != "redis" and not (exc.name or "").startswith("redis."):
+                raise
+            raise ConfigurationError(
+                f"{scheme}:// needs the redis package: pip install 'typedws[redis]'"
+            ) from None
         return RedisBackend(url, history=history)
     raise ConfigurationError(f"unknown broadcast URL {url!r}: use memory:// or redis://")
