@@ -76,16 +76,19 @@ def assert_round_trips(
     @settings(max_examples=max_examples, deadline=None, report_multiple_bugs=False)
     @given(values)
     def round_trip(value: Any) -> None:
+        __tracebackhide__ = True  # pytest shows the failure, not typedws' frames
         _check(name, sender, receiver, value)
 
     # One database key per message type, not one for every call of this function.
     inner = getattr(round_trip, "hypothesis").inner_test  # noqa: B009 - set by @given, untyped
     setattr(inner, "_hypothesis_internal_add_digest", repr(message_type).encode())  # noqa: B010 - hypothesis' own hook, not a typed attribute
+    __tracebackhide__ = True
     round_trip()
 
 
 def _check(name: str, sender: MessageCodec[Any], receiver: MessageCodec[Any], value: Any) -> None:
     """Raise ``AssertionError`` unless *value* comes back equal through the codecs."""
+    __tracebackhide__ = True
     header = f"{name} does not survive a round trip through typedws (send, then receive)"
     try:
         text = sender.encode(value)["text"]

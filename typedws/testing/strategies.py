@@ -34,7 +34,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import SchemaValidator
 from typing_extensions import TypeForm
 
-from typedws._message_types import is_struct_type
+from typedws._message_types import classes_of, is_struct_type, message_types
 from typedws.errors import TypedWSError
 from typedws.pydantic_codec import adapter_for
 from typedws.testing._scalars import LEAVES, sizes
@@ -78,9 +78,12 @@ def from_type(message_type: Any, /) -> st.SearchStrategy[Any]:
 
 
 def name_of(message_type: Any) -> str:
-    """A short name for *message_type* in messages: its class name, else its repr."""
-    name = getattr(message_type, "__name__", None)
-    return name if isinstance(name, str) else repr(message_type)
+    """A short name for *message_type* in messages: its class name, its union's class names
+    (``Join | Say``), else its repr."""
+    if isinstance(message_type, type):
+        return message_type.__name__
+    classes = classes_of(message_type) or message_types(adapter_for(message_type))
+    return " | ".join(cls.__name__ for cls in classes) or repr(message_type)
 
 
 class _Walker:
@@ -266,11 +269,12 @@ class _Walker:
             return self.walk(inner, cls.__name__, own).map(cls.model_construct)
         fields = _unwrapped(inner)
         values = self._fields(fields["fields"], cls.__name__, own)
+        settings = getattr(cls, "model_config", {})  # the core schema's config omits these
         validated = (
             fields is not inner
             or schema.get("custom_init")
-            or own.get("frozen")
-            or own.get("validate_assignment")
+            or settings.get("frozen")
+            or settings.get("validate_assignment")
         )
         if validated:
             return checked(values, self._validator(schema, config), by_name=True)
