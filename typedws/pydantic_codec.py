@@ -8,7 +8,13 @@ import re
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any, ClassVar, Literal, TypeVar, cast
 
-from pydantic import PydanticUndefinedAnnotation, PydanticUserError, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    PydanticUndefinedAnnotation,
+    PydanticUserError,
+    TypeAdapter,
+    ValidationError,
+)
 from pydantic_core import ErrorDetails, PydanticSerializationError
 
 from typedws import _pydantic_schema
@@ -144,7 +150,7 @@ class ModelCodec(MessageCodec[T]):
                 value = self.adapter.validate_python(value, strict=True)
                 data = self.adapter.dump_json(value, by_alias=True, warnings=self._warnings)
         except ValidationError as exc:
-            detail = _describe(self._redacted(exc)[0])
+            detail = self._foreign_model(value) or _describe(self._redacted(exc)[0])
         except PydanticSerializationError as exc:
             detail = self._serialization_detail(str(exc))
         else:
@@ -152,6 +158,13 @@ class ModelCodec(MessageCodec[T]):
         # Not chained: pydantic's errors quote the value, which may hold the client's input,
         # and a logged traceback would show them.
         raise self._not_sendable(value, detail)
+
+    def _foreign_model(self, value: object) -> str | None:
+        """What is wrong with a model of a class the message type does not name, if it is one."""
+        members = self.members
+        if not isinstance(value, BaseModel) or any(isinstance(value, m) for m in members):
+            return None
+        return f"not one of its classes ({', '.join(m.__name__ for m in members)})"
 
     @staticmethod
     def _not_sendable(value: object, detail: str) -> InvalidOutgoingMessage:
