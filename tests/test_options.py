@@ -125,6 +125,11 @@ ILL_TYPED = [
     fails({"subprotocols": "chat"}, "subprotocols must be a list of names or None"),
     fails({"subprotocols": []}, "subprotocols must be a non-empty list"),
     fails({"subprotocols": ["a b"]}, "subprotocols must be a non-empty list"),
+    fails({"idle_timeout": 0}, "idle_timeout must be a number of seconds over 0, or None"),
+    fails({"idle_timeout": "5"}, "idle_timeout must be a number of seconds over 0"),
+    fails({"send_timeout": -1.0}, "send_timeout must be a number of seconds over 0"),
+    fails({"send_timeout": True}, "send_timeout must be a number of seconds over 0"),
+    fails({"send_timeout": float("inf")}, "send_timeout must be a number of seconds over 0"),
     fails({"model": object()}, "model: not a message type"),
     fails({"receive_model": 5}, "receive_model: not a message type"),
 ]
@@ -202,6 +207,8 @@ said_adapter = TypeAdapter(Said)
         ({"close_codes": {"validation": 4422}, "max_size": 1024}, ("text", "text")),
         ({"max_size": None, "allowed_origins": ["https://*.example.com"]}, ("text", "text")),
         ({"subprotocols": ["chat.v1"], "allowed_origins": None}, ("text", "text")),
+        ({"idle_timeout": 30, "send_timeout": None}, ("text", "text")),
+        ({"idle_timeout": None, "send_timeout": 2.5}, ("text", "text")),
     ],
     ids=lambda value: ",".join(value) or "none" if isinstance(value, dict) else None,
 )

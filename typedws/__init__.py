@@ -27,7 +27,7 @@ from typedws.errors import (
     RequestTimeout,
     TypedWSError,
 )
-from typedws.options import DEFAULT_MAX_SIZE, OnInvalid, SocketOptions
+from typedws.options import DEFAULT_MAX_SIZE, DEFAULT_SEND_TIMEOUT, OnInvalid, SocketOptions
 from typedws.reconnect import Reconnect, Resume
 from typedws.routing import Handler, HandlerApp, WebSocketRoute, route
 from typedws.websocket import WebSocket
@@ -37,6 +37,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_CLOSE_CODES",
     "DEFAULT_MAX_SIZE",
+    "DEFAULT_SEND_TIMEOUT",
     "Broadcast",
     "BroadcastUnavailable",
     "Client",

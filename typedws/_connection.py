@@ -23,7 +23,7 @@ from typing_extensions import Self
 
 from typedws._attributes import ConnectionAttributes
 from typedws._handshake import OriginPolicy, for_log, negotiate
-from typedws._incoming import IncomingMessages
+from typedws._incoming import IncomingMessages, TimedOut, within
 from typedws.codec import Codec, Message, MessageCodec, ValueType
 from typedws.codes import CloseCode, check_close_code, is_sendable, truncate_reason
 from typedws.errors import ConfigurationError, Disconnected, InvalidMessage, InvalidState
@@ -44,6 +44,12 @@ logger: logging.Logger = logging.getLogger("typedws")
 TOO_MANY_INVALID = "too many invalid messages"
 """The close reason after more invalid messages in a row than ``max_invalid``."""
 
+IDLE_TIMEOUT = "idle timeout"
+"""The close reason (code 1001) after ``idle_timeout`` seconds without a message."""
+
+SEND_TIMED_OUT = "send timed out"
+"""The reason (code 1013) of a connection whose send did not complete in ``send_timeout``."""
+
 T = TypeVar("T")
 R = TypeVar("R")
 S = TypeVar("S")
@@ -60,6 +66,7 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         "_bytes",
         "_caught_close_codes",
         "_closed_with",
+        "_idle_timeout",
         "_invalid_reply",
         "_invalid_run",
         "_json",
@@ -72,6 +79,7 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         "_send",
         "_send_codec",
         "_send_model",
+        "_send_timeout",
         "_subprotocols",
         "_text",
         "auto_accept",
@@ -89,6 +97,8 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         auto_accept: bool,
         origins: OriginPolicy | None = None,
         subprotocols: tuple[str, ...] | None = None,
+        idle_timeout: float | None = None,
+        send_timeout: float | None = None,
     ) -> None:
         self._text = codecs.text
         self._bytes = codecs.bytes
@@ -105,6 +115,8 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         self.auto_accept: bool = auto_accept
         self._origins = origins
         self._subprotocols = subprotocols
+        self._idle_timeout = idle_timeout
+        self._send_timeout = send_timeout
 
     def _attach(self, connection: StarletteWebSocket, receive: Receive, send: Send) -> None:
         self.connection: StarletteWebSocket = connection
@@ -232,8 +244,14 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
         # Closed from here on: sends still waiting for the transport end in InvalidState.
         self.connection.application_state = _DISCONNECTED
         self._closed_with = int(code)
+        message = {"type": "websocket.close", "code": int(code), "reason": reason}
         try:
-            await self._send({"type": "websocket.close", "code": int(code), "reason": reason})
+            if self._send_timeout is None:
+                await self._send(message)
+            else:
+                await within(self._send(message), self._send_timeout)
+        except TimedOut:
+            self._abort(int(code), reason)  # the close frame is stuck behind unread data
         except (OSError, WebSocketDisconnect):
             self.connection.client_state = _DISCONNECTED
 
@@ -459,11 +477,37 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
             await self.ensure_closed(exc.close_code, exc.reason)
         raise exc
 
+    async def _went_idle(self) -> None:
+        logger.info(
+            "closed a connection to %s from %s with 1001: no message in %s seconds",
+            _endpoint_name(self.scope),
+            _address(self.client),
+            self._idle_timeout,
+        )
+        await self.ensure_closed(CloseCode.GOING_AWAY, IDLE_TIMEOUT)
+        if self._gone is None:
+            self._gone = (CloseCode.GOING_AWAY, IDLE_TIMEOUT)
+
     async def _send_data(self, message: Message) -> None:
         if self.connection.application_state is not _CONNECTED:
             raise self._not_open("send")
         try:
-            await self._send(message)
+            if self._send_timeout is None:
+                await self._send(message)
+            else:
+                await within(self._send(message), self._send_timeout)
+        except TimedOut:
+            if self._gone is None:
+                logger.warning(
+                    "closed a connection to %s from %s with 1013: a send did not complete "
+                    "in %s seconds",
+                    _endpoint_name(self.scope),
+                    _address(self.client),
+                    self._send_timeout,
+                )
+                self._closed_with = CloseCode.TRY_AGAIN_LATER
+                self._abort(CloseCode.TRY_AGAIN_LATER, SEND_TIMED_OUT)
+            raise self._disconnect() from None
         except (OSError, RuntimeError):
             if self._gone is None and self.application_state is _DISCONNECTED:
                 # The app closed the connection while this send waited for the transport.

@@ -8,8 +8,10 @@ code; the messages it read ahead stay here for the connection's own receives, in
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections import deque
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from starlette.types import Receive
 from starlette.websockets import WebSocket as StarletteWebSocket
@@ -22,9 +24,12 @@ from typedws.errors import Disconnected
 if TYPE_CHECKING:
     from typedws.websocket import WebSocket
 
-__all__ = ["IncomingMessages"]
+__all__ = ["IncomingMessages", "TimedOut", "within"]
+
+T = TypeVar("T")
 
 _DISCONNECTED = WebSocketState.DISCONNECTED
+_CONNECTED = WebSocketState.CONNECTED
 
 DISCONNECT_WAIT = 1.0
 """How long a failed send waits for the server to report the peer's close code."""
@@ -33,10 +38,11 @@ DISCONNECT_WAIT = 1.0
 class IncomingMessages:
     """The receiving side of a ``WebSocket``: the next message, and the peer's departure."""
 
-    __slots__ = ("_drain", "_gone", "_pending", "_receiving")
+    __slots__ = ("_aborting", "_drain", "_gone", "_pending", "_receiver", "_receiving")
 
     connection: StarletteWebSocket
     _receive: Receive
+    _idle_timeout: float | None
 
     def _start_incoming(self) -> None:
         # Made by the first read-ahead: most connections never need one.
@@ -44,16 +50,56 @@ class IncomingMessages:
         self._receiving = False
         self._drain: asyncio.Task[None] | None = None
         self._gone: tuple[int, str] | None = None
+        self._receiver: asyncio.Task[Any] | None = None
+        self._aborting = False
 
     async def _next_message(self) -> Message:
-        """The next ASGI message: first those a failed send read ahead, then the server's."""
+        """The next ASGI message: first those a failed send read ahead, then the server's.
+
+        Once accepted, waits at most ``idle_timeout`` (then closes with 1001 and reports a
+        disconnect); ``_abort()`` from another task ends the wait with a disconnect too.
+        """
         if self._drain is not None or self._gone is not None:
             return await self._next_after_loss()
         self._receiving = True
+        self._receiver = asyncio.current_task()
+        idle = self._idle_timeout
         try:
-            return await self._receive()
+            if idle is None or self.connection.application_state is not _CONNECTED:
+                return await self._receive()
+            return await within(self._receive(), idle)
+        except TimedOut:
+            await self._went_idle()
+            return self._disconnect_message()
+        except asyncio.CancelledError:
+            if not self._aborting:
+                raise
+            self._aborting = False
+            _uncancel(self._receiver)
+            return self._disconnect_message()
         finally:
             self._receiving = False
+            self._receiver = None
+
+    async def _went_idle(self) -> None:
+        """Close the connection after ``idle_timeout`` without a message (``TypedConnection``)."""
+        raise NotImplementedError
+
+    def _abort(self, code: int, reason: str) -> None:
+        """End the connection without a word to the peer, which is stuck: every receive and
+        send raises ``Disconnected`` with *code* from now on, a receive waiting included."""
+        if self._gone is None:
+            self._gone = (code, reason)
+        self.connection.client_state = _DISCONNECTED
+        self.connection.application_state = _DISCONNECTED
+        receiver = self._receiver
+        if self._receiving and receiver is not None and receiver is not asyncio.current_task():
+            self._aborting = True
+            receiver.cancel()
+
+    def _disconnect_message(self) -> Message:
+        code, reason = self._gone or (CloseCode.ABNORMAL_CLOSURE, "")
+        return {"type": "websocket.disconnect", "code": code, "reason": reason}
 
     async def _next_after_loss(self) -> Message:
         """The next message once the peer is known gone: those read ahead, then its disconnect."""
@@ -111,3 +157,36 @@ class IncomingMessages:
             self._pending.append(message)
             if message["type"] == "websocket.disconnect":
                 self._peer_left(message)
+
+
+class TimedOut(Exception):
+    """A wait given to ``within`` did not finish in time."""
+
+
+if sys.version_info >= (3, 11):
+
+    async def within(awaitable: Awaitable[T], seconds: float) -> T:
+        """Await *awaitable*; raise ``TimedOut`` (having cancelled it) after *seconds*."""
+        try:
+            async with asyncio.timeout(seconds) as scope:
+                return await awaitable
+        except TimeoutError:
+            if scope.expired():
+                raise TimedOut from None
+            raise
+
+    def _uncancel(task: asyncio.Task[Any] | None) -> None:
+        if task is not None:
+            task.uncancel()
+
+else:  # pragma: no cover - Python 3.10
+
+    async def within(awaitable: Awaitable[T], seconds: float) -> T:
+        """Await *awaitable*; raise ``TimedOut`` (having cancelled it) after *seconds*."""
+        try:
+            return await asyncio.wait_for(awaitable, seconds)
+        except asyncio.TimeoutError:
+            raise TimedOut from None
+
+    def _uncancel(task: asyncio.Task[Any] | None) -> None:
+        pass

@@ -7,6 +7,7 @@ raises ``ConfigurationError``.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeGuard, TypeVar, cast
@@ -29,6 +30,7 @@ from typedws.pydantic_codec import ModelCodec, adapter_for
 
 __all__ = [
     "DEFAULT_MAX_SIZE",
+    "DEFAULT_SEND_TIMEOUT",
     "OPTION_NAMES",
     "TYPE_OPTIONS",
     "CaughtCloseCodes",
@@ -39,6 +41,7 @@ __all__ = [
     "check_flags",
     "check_option_names",
     "check_policy",
+    "check_timeout",
     "resolve_caught_close_codes",
 ]
 
@@ -52,6 +55,9 @@ CaughtCloseCodes = Collection[int] | Callable[[Iterable[object]], bool]
 
 DEFAULT_MAX_SIZE = 1_048_576
 """The ``max_size`` of a socket that leaves it out: 1 MiB (``max_size=None``: no limit)."""
+
+DEFAULT_SEND_TIMEOUT = 10.0
+"""The ``send_timeout`` of a socket that leaves it out, in seconds (``None``: no limit)."""
 
 
 class SocketOptions(TypedDict, Generic[S], total=False):
@@ -70,6 +76,8 @@ class SocketOptions(TypedDict, Generic[S], total=False):
     check_send_fields: bool
     allowed_origins: Collection[str] | None
     subprotocols: Sequence[str] | None
+    idle_timeout: float | None
+    send_timeout: float | None
 
 
 @dataclass(frozen=True)
@@ -207,6 +215,22 @@ def check_policy(
         raise ConfigurationError(
             f"invalid_reply is used only with on_invalid='reply', not {on_invalid!r}"
         )
+
+
+def check_timeout(name: str, value: object) -> float | None:
+    """*value* as seconds, or ``ConfigurationError`` naming the option *name*."""
+    if value is None:
+        return None
+    if (
+        not isinstance(value, (int, float))
+        or isinstance(value, bool)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ConfigurationError(
+            f"{name} must be a number of seconds over 0, or None, not {value!r}"
+        )
+    return float(value)
 
 
 def resolve_caught_close_codes(

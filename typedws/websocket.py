@@ -23,6 +23,7 @@ from typedws.codes import FailureKind
 from typedws.errors import ConfigurationError, InvalidMessage
 from typedws.options import (
     DEFAULT_MAX_SIZE,
+    DEFAULT_SEND_TIMEOUT,
     CaughtCloseCodes,
     OnInvalid,
     SocketOptions,
@@ -30,6 +31,7 @@ from typedws.options import (
     check_flags,
     check_option_names,
     check_policy,
+    check_timeout,
     resolve_caught_close_codes,
 )
 
@@ -86,6 +88,12 @@ class WebSocket(TypedConnection[R, S]):
     Origin header is another; one without an Origin header (not a browser) is let in.
     ``subprotocols`` are those the socket speaks: the first one the client offers is
     accepted, and a client that offers none of them is refused with HTTP 403.
+
+    Timeouts: ``idle_timeout`` (default ``None``, none) closes with 1001 a connection that
+    sends nothing for that many seconds while it is received from; ``send_timeout`` (default
+    10 seconds, ``None`` for none) ends a connection whose send or close does not complete
+    in time (a peer that does not read): the send raises ``Disconnected`` with 1013, as
+    for a peer that has gone, and so does every receive and send on it from then on.
     """
 
     # BEGIN OVERLOADS WebSocket: written by scripts/overloads.py, edit the table there
@@ -956,6 +964,8 @@ class WebSocket(TypedConnection[R, S]):
         check_send_fields: bool = False,
         allowed_origins: Collection[str] | None = None,
         subprotocols: Sequence[str] | None = None,
+        idle_timeout: float | None = None,
+        send_timeout: float | None = DEFAULT_SEND_TIMEOUT,
         **unknown: Any,
     ) -> None:
         check_option_names(unknown)
@@ -1002,6 +1012,8 @@ class WebSocket(TypedConnection[R, S]):
             auto_accept=auto_accept,
             origins=parse_origins(allowed_origins),
             subprotocols=parse_subprotocols(subprotocols),
+            idle_timeout=check_timeout("idle_timeout", idle_timeout),
+            send_timeout=check_timeout("send_timeout", send_timeout),
         )
 
     def for_connection(self, scope: Scope, receive: Receive, send: Send) -> Self:

@@ -75,6 +75,7 @@ route("/x", model=Said, on_invalid="ignore")  # type: ignore[call-overload]
 route("/x", model=Said, max_size="1k")  # type: ignore[call-overload]
 route("/x", model=Said, allowed_origins=5)  # type: ignore[call-overload]
 route("/x", model=Said, subprotocols=[1])  # type: ignore[list-item]
+route("/x", model=Said, send_timeout="10s")  # type: ignore[call-overload]
 route("/x", value_type="modle")  # type: ignore[call-overload]
 route("/x", close_codes={"validaton": 4422})  # type: ignore[dict-item]
 

@@ -94,10 +94,13 @@ async def options(scope: Scope, receive: Receive, send: Send) -> None:
         max_size=None,
         allowed_origins=["https://app.example", "https://*.example.com"],
         subprotocols=("chat.v1",),
+        idle_timeout=30,
+        send_timeout=None,
     )
     assert_type(limits, WebSocket[str, str])
     WebSocket(scope, receive, send, allowed_origins=5)  # type: ignore[call-overload]
     WebSocket(scope, receive, send, subprotocols=[1])  # type: ignore[list-item]
+    WebSocket(scope, receive, send, idle_timeout="5")  # type: ignore[call-overload]
     WebSocket(scope, receive, send, on_invalid="ignore")  # type: ignore[call-overload]
 
 

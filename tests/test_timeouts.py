@@ -1,0 +1,160 @@
+"""Idle and send timeouts over a real uvicorn server: a silent peer is closed with 1001, and
+a peer that never reads makes a send time out with 1013 instead of blocking the sender, on
+both WebSocket implementations, while the other connections go on."""
+
+from __future__ import annotations
+
+import queue
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+from starlette.websockets import WebSocketDisconnect
+from websockets.frames import Frame, Opcode
+
+from tests.server import WS_IMPLEMENTATIONS, close_of, connect, run_server
+from typedws import DEFAULT_SEND_TIMEOUT, Disconnected, WebSocket, route
+
+outcomes: queue.Queue[tuple[str, Any]] = queue.Queue()
+stuck: dict[str, WebSocket[str, str]] = {}
+CHUNK = "x" * 65_536
+
+
+def outcome() -> tuple[str, Any]:
+    return outcomes.get(timeout=20)
+
+
+@route("/echo")
+async def echo(ws: WebSocket[str, str]) -> None:
+    async for text in ws:
+        await ws.send(text)
+
+
+@route("/idle", idle_timeout=0.5)
+async def idle(ws: WebSocket[str, str]) -> None:
+    try:
+        async for text in ws:
+            await ws.send(text)
+    finally:
+        outcomes.put(("idle", ws.close_code))
+
+
+@route("/flood", send_timeout=0.5)
+async def flood(ws: WebSocket[str, str]) -> None:
+    """Sends until a send times out; reports how it ended and how long the last send took."""
+    stuck["flood"] = ws
+    await ws.receive()
+    while True:
+        started = time.monotonic()
+        try:
+            await ws.send(CHUNK)
+        except Disconnected as exc:
+            outcomes.put(("flood", (exc.code, ws.owns(exc), time.monotonic() - started)))
+            raise
+
+
+@route("/member", send_timeout=0.5)
+async def member(ws: WebSocket[str, str]) -> None:
+    """Registers, then only receives: other connections send to it."""
+    stuck["member"] = ws
+    try:
+        async for _ in ws:
+            pass
+    finally:
+        outcomes.put(("member", ws.close_code))
+
+
+@route("/relay")
+async def relay(ws: WebSocket[str, str]) -> None:
+    """Sends to the stuck member until that times out; then goes on echoing."""
+    async for text in ws:
+        if text == "relay":
+            try:
+                while True:
+                    await stuck["member"].send(CHUNK)
+            except WebSocketDisconnect as exc:
+                owns = ws.owns(exc)
+                outcomes.put(("relay", (exc.code, owns)))
+            await ws.send("relayed")
+        else:
+            await ws.send(text)
+
+
+app = Starlette(routes=[echo, idle, flood, member, relay])
+
+
+@pytest.fixture(params=WS_IMPLEMENTATIONS, scope="module")
+def url(request: pytest.FixtureRequest) -> Iterator[str]:
+    with run_server(app, ws=request.param) as base:
+        yield base
+
+
+@contextmanager
+def never_reading(url: str, path: str) -> Iterator[socket.socket]:
+    """A client that completes the handshake, sends what the test says, and never reads."""
+    host, port = url.removeprefix("ws://").split(":")
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(10)
+    sock.connect((host, int(port)))
+    with sock:
+        sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+        )
+        response = b""
+        while b"\r\n\r\n" not in response:
+            response += sock.recv(1)
+        assert response.startswith(b"HTTP/1.1 101")
+        yield sock
+
+
+def text_frame(text: str) -> bytes:
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=True)
+
+
+def test_a_silent_connection_is_closed_with_1001(url: str) -> None:
+    with connect(f"{url}/idle") as client:
+        client.send("hi")
+        assert client.recv(timeout=10) == "hi"
+        started = time.monotonic()
+        assert close_of(client) == (1001, "idle timeout")
+        assert 0.4 < time.monotonic() - started < 5
+    assert outcome() == ("idle", 1001)
+
+
+def test_a_peer_that_never_reads_times_out_its_own_sender(url: str) -> None:
+    """The handler's own send times out with 1013 (its own end), and other connections echo."""
+    with never_reading(url, "/flood") as sock, connect(f"{url}/echo") as other:
+        sock.sendall(text_frame("go"))
+        name, (code, owns, took) = outcome()
+        assert (name, code, owns) == ("flood", 1013, True)
+        assert took < 5
+        other.send("still here")
+        assert other.recv(timeout=10) == "still here"
+    assert stuck["flood"].close_code == 1013
+
+
+def test_a_send_to_a_stuck_connection_raises_in_the_sender_only(url: str) -> None:
+    """A send to another connection that times out raises Disconnected(1013) in the sender,
+    closes the stuck connection, and leaves the sender's own connection open."""
+    with never_reading(url, "/member"), connect(f"{url}/relay") as sender:
+        for _ in range(100):
+            if "member" in stuck and not stuck["member"].closed:
+                break
+            time.sleep(0.02)
+        sender.send("relay")
+        assert outcome() == ("relay", (1013, False))
+        assert sender.recv(timeout=10) == "relayed"
+        assert outcome() == ("member", 1013)
+        sender.send("echo")
+        assert sender.recv(timeout=10) == "echo"
+
+
+def test_the_default_send_timeout_is_ten_seconds() -> None:
+    assert DEFAULT_SEND_TIMEOUT == 10.0
