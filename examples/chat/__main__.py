@@ -15,6 +15,10 @@ import uvicorn
 APP = "examples.chat.app:app"
 """The app, by import string: each worker process imports it."""
 
+WS_MAX_SIZE = 64 * 1024
+"""uvicorn's limit: a little above the chat's ``max_size`` (16 KiB), so that typedws answers
+an oversize message with its own reason, and uvicorn refuses a larger one before it is read."""
+
 
 def _reachable(url: str) -> bool:
     """Whether a Redis answers a PING at *url* within 3 seconds."""
@@ -67,7 +71,18 @@ def main(argv: list[str] | None = None) -> None:
         f" (WebSocket at ws://{args.host}:{args.port}/ws){shared}; Ctrl+C stops it",
         flush=True,
     )
-    uvicorn.run(APP, host=args.host, port=args.port, workers=workers, log_level="info")
+    uvicorn.run(
+        APP,
+        host=args.host,
+        port=args.port,
+        workers=workers,
+        log_level="info",
+        # The settings the README recommends (see its Security section).
+        ws="websockets-sansio",
+        ws_max_size=WS_MAX_SIZE,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+    )
 
 
 if __name__ == "__main__":
