@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 from starlette.applications import Starlette
+from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
+from starlette.websockets import WebSocket as StarletteWebSocket
 from websockets.exceptions import InvalidStatus
 
 from tests.server import WS_IMPLEMENTATIONS, close_of, connect, run_server
-from typedws import DEFAULT_MAX_SIZE, Endpoint, WebSocket, route
+from typedws import DEFAULT_MAX_SIZE, Disconnected, Endpoint, WebSocket, route
 from typedws._handshake import for_log, parse_origins
 
 ORIGINS = ["https://app.example", "https://*.example.com", "http://localhost:8000"]
@@ -61,7 +63,31 @@ async def ask(message: Ask, ws: WebSocket[Ask, Told]) -> Told:
     return Told()
 
 
-app = Starlette(routes=[echo, unlimited, guarded, chat, endpoint.route("/endpoint")])
+refusals: list[tuple[int, int | None]] = []
+
+
+async def wrapped(websocket: StarletteWebSocket) -> None:
+    """A plain Starlette route wrapping the WebSocket it is given, as FastAPI apps do."""
+    ws: WebSocket[str, str] = WebSocket(websocket, allowed_origins=["https://app.example"])
+    try:
+        await ws.accept()
+    except Disconnected as exc:
+        refusals.append((exc.code, ws.close_code))
+        return
+    await ws.send("welcome")
+    await ws.close()
+
+
+app = Starlette(
+    routes=[
+        echo,
+        unlimited,
+        guarded,
+        chat,
+        endpoint.route("/endpoint"),
+        StarletteWebSocketRoute("/wrapped", wrapped),
+    ]
+)
 
 
 @pytest.fixture(params=WS_IMPLEMENTATIONS, scope="module")
@@ -163,3 +189,12 @@ def test_a_client_offering_none_of_the_subprotocols_is_refused(
     url: str, offered: list[str] | None
 ) -> None:
     assert status_of(f"{url}/chat", subprotocols=offered) == 403
+
+
+def test_accept_on_a_wrapped_socket_refuses_another_origin(url: str) -> None:
+    """accept() refuses the handshake (HTTP 403) and raises Disconnected with 1008."""
+    refusals.clear()
+    assert status_of(f"{url}/wrapped", origin="https://evil.example") == 403
+    assert refusals == [(1008, 1008)]
+    with connect(f"{url}/wrapped", origin="https://app.example") as client:
+        assert client.recv(timeout=10) == "welcome"
