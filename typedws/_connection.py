@@ -23,7 +23,7 @@ from typing_extensions import Self
 
 from typedws._attributes import ConnectionAttributes
 from typedws._handshake import OriginPolicy, for_log, negotiate
-from typedws._incoming import IncomingMessages, TimedOut, within
+from typedws._incoming import IncomingMessages, TimedOut, bounded
 from typedws.codec import Codec, Message, MessageCodec, ValueType
 from typedws.codes import CloseCode, check_close_code, is_sendable, truncate_reason
 from typedws.errors import ConfigurationError, Disconnected, InvalidMessage, InvalidState
@@ -249,7 +249,7 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
             if self._send_timeout is None:
                 await self._send(message)
             else:
-                await within(self._send(message), self._send_timeout)
+                await bounded(self._send(message), self._send_timeout)
         except TimedOut:
             self._abort(int(code), reason)  # the close frame is stuck behind unread data
         except (OSError, WebSocketDisconnect):
@@ -495,7 +495,7 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
             if self._send_timeout is None:
                 await self._send(message)
             else:
-                await within(self._send(message), self._send_timeout)
+                await bounded(self._send(message), self._send_timeout)
         except TimedOut:
             if self._gone is None:
                 logger.warning(

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections import deque
-from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from collections.abc import Awaitable, Generator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from starlette.types import Receive
 from starlette.websockets import WebSocket as StarletteWebSocket
@@ -160,7 +160,69 @@ class IncomingMessages:
 
 
 class TimedOut(Exception):
-    """A wait given to ``within`` did not finish in time."""
+    """A wait given to ``within`` or ``bounded`` did not finish in time."""
+
+
+class bounded(Generic[T]):
+    """Await *awaitable*; raise ``TimedOut`` (having cancelled it) after *seconds*.
+
+    The timer is armed only when *awaitable* suspends: a send the transport takes at once (the
+    usual case) costs no timer, one held back by a peer that does not read is bounded.
+    """
+
+    __slots__ = ("_awaitable", "_seconds")
+
+    def __init__(self, awaitable: Awaitable[T], seconds: float) -> None:
+        self._awaitable = awaitable
+        self._seconds = seconds
+
+    def __await__(self) -> Generator[Any, Any, T]:
+        coro = self._awaitable.__await__()
+        try:
+            waiting = coro.send(None)
+        except StopIteration as done:
+            return cast(T, done.value)
+        return (yield from _rest_within(coro, waiting, self._seconds))
+
+
+def _rest_within(
+    coro: Generator[Any, Any, T], waiting: Any, seconds: float
+) -> Generator[Any, Any, T]:
+    """Drive a suspended *coro* on (its first wait is *waiting*), for at most *seconds*."""
+    task = asyncio.current_task()
+    assert task is not None
+    expired = False
+
+    def expire() -> None:
+        nonlocal expired
+        expired = True
+        task.cancel()
+
+    timer = asyncio.get_running_loop().call_later(seconds, expire)
+    try:
+        while True:
+            try:
+                sent = yield waiting
+            except GeneratorExit:
+                coro.close()
+                raise
+            except BaseException as exc:  # a cancellation, thrown into the wait it is in
+                try:
+                    waiting = coro.throw(exc)
+                except StopIteration as done:
+                    return cast(T, done.value)
+            else:
+                try:
+                    waiting = coro.send(sent)
+                except StopIteration as done:
+                    return cast(T, done.value)
+    except asyncio.CancelledError:
+        if not expired:
+            raise
+        _uncancel(task)
+        raise TimedOut from None
+    finally:
+        timer.cancel()
 
 
 if sys.version_info >= (3, 11):
