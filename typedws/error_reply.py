@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
 
 from typedws.errors import InvalidMessage
 
-__all__ = ["ErrorItem", "ErrorReply"]
+__all__ = ["ErrorItem", "ErrorReply", "reply_fields"]
 
 
 class ErrorItem(TypedDict):
@@ -41,14 +41,18 @@ class ErrorReply(BaseModel):
     @classmethod
     def of(cls, error: InvalidMessage) -> ErrorReply:
         """The error reply to an invalid message."""
-        items = [
+        return cls(**reply_fields(error))
+
+
+def reply_fields(error: InvalidMessage) -> dict[str, Any]:
+    """The fields of the error reply to *error*, for ``ErrorReply.of`` of either library."""
+    return {
+        "kind": error.kind,
+        "code": error.close_code,
+        "reason": error.reason,
+        "errors": [
             ErrorItem(type=item["type"], loc=list(item["loc"]), msg=item["msg"])
             for item in error.errors
-        ]
-        return cls(
-            kind=error.kind,
-            code=error.close_code,
-            reason=error.reason,
-            errors=items,
-            id=error.correlation_id,
-        )
+        ],
+        "id": error.correlation_id,
+    }

@@ -35,7 +35,7 @@ from typedws._msgspec_errors import decode_error, validation_error
 from typedws._msgspec_schema import json_schema, json_schemas, nodes
 from typedws.codec import Message, MessageCodec, SchemaMode, correlation_of
 from typedws.codes import DEFAULT_CLOSE_CODES, FailureKind
-from typedws.error_reply import ErrorItem
+from typedws.error_reply import ErrorItem, reply_fields
 from typedws.errors import ConfigurationError, InvalidMessage, InvalidOutgoingMessage
 
 __all__ = ["ErrorReply", "StructCodec"]
@@ -64,17 +64,7 @@ class ErrorReply(msgspec.Struct, tag="error", frozen=True, kw_only=True):
     @classmethod
     def of(cls, error: InvalidMessage) -> ErrorReply:
         """The error reply to an invalid message."""
-        items = [
-            ErrorItem(type=item["type"], loc=list(item["loc"]), msg=item["msg"])
-            for item in error.errors
-        ]
-        return cls(
-            kind=error.kind,
-            code=error.close_code,
-            reason=error.reason,
-            errors=items,
-            id=error.correlation_id,
-        )
+        return cls(**reply_fields(error))
 
 
 @dataclass(frozen=True)
