@@ -32,6 +32,7 @@ from examples.chat.app import (
 from examples.chat.app import app as chat_app
 from tests.server import WS_IMPLEMENTATIONS, ASGIEndpoint, run_server
 from typedws import (
+    DEFAULT_MAX_SIZE,
     ConfigurationError,
     Disconnected,
     Endpoint,
@@ -178,6 +179,9 @@ async def send_what_path_says(scope: Any, receive: Any, send: Any) -> None:
         await websocket.send_text("not json")
     elif kind == "shape":
         await websocket.send_text('{"type": "reading", "value": "high"}')
+    elif kind == "over-a-mebibyte":
+        reading = '{"type": "reading", "value": 1}'
+        await websocket.send_text(reading + " " * (DEFAULT_MAX_SIZE + 1 - len(reading)))
     else:
         await websocket.send_text('{"type": "reading", "value": ' + "1" * 100 + "}")
     with contextlib.suppress(WebSocketDisconnect):
@@ -217,6 +221,25 @@ def test_a_server_message_that_does_not_fit_closes_with_its_code(
                 break
             await asyncio.sleep(0.05)
         assert seen_codes == [code]
+
+    with run_server(invalid_app, ws=ws) as base:
+        run(main(base))
+
+
+def test_the_default_max_size_is_one_mebibyte_and_none_is_no_limit(ws: str) -> None:
+    """Left out, max_size is the server's default (1 MiB): a larger message closes with 1009.
+    ``max_size=None`` reads it."""
+
+    async def main(base: str) -> None:
+        url = f"{base}/send/over-a-mebibyte"
+        async with typedws.connect(url, receive_model=Reading, send_type="text") as client:
+            with pytest.raises(InvalidMessage) as caught:
+                await client.receive()
+            assert (caught.value.kind, client.close_code) == ("too_big", 1009)
+        async with typedws.connect(
+            url, receive_model=Reading, send_type="text", max_size=None
+        ) as client:
+            assert await client.receive() == Reading(type="reading", value=1)
 
     with run_server(invalid_app, ws=ws) as base:
         run(main(base))

@@ -21,9 +21,6 @@ from typedws.errors import HandshakeRejected
 
 __all__ = ["WebsocketsOpener"]
 
-DEFAULT_MAX_SIZE = 16 * 1024 * 1024
-"""The largest message the library reads when the client sets no ``max_size`` (as uvicorn)."""
-
 
 @dataclass(frozen=True)
 class WebsocketsOpener:
@@ -47,7 +44,7 @@ class WebsocketsOpener:
                 close_timeout=self.close_timeout,
                 # The library refuses larger messages itself (closing with 1009), so that no
                 # message over the limit is ever held whole; typedws reports it as too_big.
-                max_size=self.max_size or DEFAULT_MAX_SIZE,
+                max_size=self.max_size,
             )
         except InvalidStatus as exc:
             raise HandshakeRejected(exc.response.status_code) from None

@@ -21,7 +21,14 @@ from typedws._transport import Opener
 from typedws.client import Client
 from typedws.codes import FailureKind
 from typedws.errors import ConfigurationError, InvalidMessage
-from typedws.options import TYPE_OPTIONS, OnInvalid, build_codecs, check_flags, check_policy
+from typedws.options import (
+    DEFAULT_MAX_SIZE,
+    TYPE_OPTIONS,
+    OnInvalid,
+    build_codecs,
+    check_flags,
+    check_policy,
+)
 from typedws.reconnect import Reconnect, Resume
 
 __all__ = ["ClientOptions", "Connecting", "client_settings", "connect"]
@@ -492,7 +499,7 @@ def client_settings(options: dict[str, Any]) -> tuple[ClientSettings, dict[str, 
         model=get("model"),
         receive_model=get("receive_model"),
         send_model=get("send_model"),
-        max_size=get("max_size"),
+        max_size=options.get("max_size", DEFAULT_MAX_SIZE),
         close_codes=get("close_codes"),
         show_validator_messages=show_validator_messages,
         correlation_id=correlation_id,
