@@ -1,9 +1,11 @@
 """Idle and send timeouts over a real uvicorn server: a silent peer is closed with 1001, and
-a peer that never reads makes a send time out with 1013 instead of blocking the sender, on
-both WebSocket implementations, while the other connections go on."""
+a peer that never reads makes a send time out with 1013 instead of blocking the sender (a
+room member too: it leaves the room), on both WebSocket implementations, while the other
+connections go on."""
 
 from __future__ import annotations
 
+import logging
 import queue
 import socket
 import time
@@ -17,7 +19,7 @@ from starlette.websockets import WebSocketDisconnect
 from websockets.frames import Frame, Opcode
 
 from tests.server import WS_IMPLEMENTATIONS, close_of, connect, run_server
-from typedws import DEFAULT_SEND_TIMEOUT, Disconnected, WebSocket, route
+from typedws import DEFAULT_SEND_TIMEOUT, Broadcast, Disconnected, Topic, WebSocket, route
 
 outcomes: queue.Queue[tuple[str, Any]] = queue.Queue()
 stuck: dict[str, WebSocket[str, str]] = {}
@@ -84,7 +86,25 @@ async def relay(ws: WebSocket[str, str]) -> None:
             await ws.send(text)
 
 
-app = Starlette(routes=[echo, idle, flood, member, relay])
+broadcast = Broadcast("memory://")
+lobby = Topic("lobby", str)
+
+
+@route("/lobby", value_type="text", send_timeout=0.5)
+async def in_lobby(ws: WebSocket[str, str]) -> None:
+    """A room member that only receives; a message ``publish N`` publishes N chunks."""
+    await broadcast.connect()
+    room = broadcast.room(lobby, max_queue=10_000)
+    try:
+        async with room.joined(ws):
+            async for text in ws:
+                for seq in range(int(text.removeprefix("publish "))):
+                    await room.publish(f"{seq:04d}" + CHUNK)
+    finally:
+        outcomes.put(("lobby", (ws.close_code, len(room))))
+
+
+app = Starlette(routes=[echo, idle, flood, member, relay, in_lobby])
 
 
 @pytest.fixture(params=WS_IMPLEMENTATIONS, scope="module")
@@ -154,6 +174,25 @@ def test_a_send_to_a_stuck_connection_raises_in_the_sender_only(url: str) -> Non
         assert outcome() == ("member", 1013)
         sender.send("echo")
         assert sender.recv(timeout=10) == "echo"
+
+
+def test_a_room_member_that_never_reads_is_closed_and_leaves_the_room(
+    url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A member whose peer never reads is closed with 1013 by the send timeout, before its
+    queue (10,000) fills, and leaves the room; the reading member gets every message in
+    order, and nothing is logged as an error."""
+    with connect(f"{url}/lobby") as reader, never_reading(url, "/lobby"):
+        deadline = time.monotonic() + 10
+        while len(broadcast.rooms.get(lobby.name, ())) < 2:
+            assert time.monotonic() < deadline, "the members did not join"
+            time.sleep(0.01)
+        reader.send("publish 200")
+        received = [reader.recv(timeout=10)[:4] for _ in range(200)]
+        assert received == [f"{seq:04d}" for seq in range(200)]
+        assert outcome() == ("lobby", (1013, 1))
+    assert outcome() == ("lobby", (1000, 0))
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 def test_the_default_send_timeout_is_ten_seconds() -> None:
