@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from starlette.applications import Starlette
 from websockets.frames import Close
 
+from tests.hypothesis_budget import examples
 from tests.messages import Event, Ping, Post, events
 from tests.server import connect, reply_or_close, run_server
 from typedws import DEFAULT_CLOSE_CODES, WebSocket, route
@@ -34,7 +35,7 @@ def url() -> Iterator[str]:
         yield base + "/events"
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(st.lists(events, min_size=1, max_size=5))
 def test_round_trip_over_the_wire(url: str, batch: list[Post | Ping]) -> None:
     """Generated messages sent by a client come back equal after decode and encode on the
@@ -55,7 +56,7 @@ frames = st.one_of(
 )
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(frames)
 def test_arbitrary_frames_get_a_table_close(url: str, frame: str | bytes) -> None:
     """Whatever frame arrives, the server closes with a code from the table and a reason of

@@ -37,10 +37,13 @@ from pydantic import (
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 from typing_extensions import NotRequired, TypedDict
 
+from tests.hypothesis_budget import examples
 from tests.messages import Event
 from typedws.testing import UnsupportedType, from_type
 
-EXAMPLES = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = settings(
+    max_examples=examples(500), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 class Size(enum.Enum):
