@@ -224,7 +224,9 @@ def correlation_of(payload: str | bytes, field: str) -> str | int | None:
     """The correlation id in *field* of a JSON object *payload*, when it is well formed:
     a string of at most 64 letters, digits and ``._:-``, or an integer of at most 2**53."""
     try:
-        data = json.loads(payload)
+        # pydantic's parser, as validation's: JSON nested too deeply is a ValueError there,
+        # where json.loads raises RecursionError.
+        data = from_json(payload)
     except ValueError:
         return None
     value = as_dict(data).get(field)
