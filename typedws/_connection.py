@@ -205,7 +205,8 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
 
         With ``allowed_origins`` or ``subprotocols``, a handshake they do not allow is
         refused first (HTTP 403, see ``admit()``) and this raises ``Disconnected`` with
-        1008. With ``subprotocols``, *subprotocol* defaults to the one negotiated.
+        1008. With ``subprotocols``, *subprotocol* defaults to the one negotiated. A client
+        that left before the handshake completed raises its ``Disconnected``.
         """
         connection = self.connection
         if connection.application_state is _CONNECTED:
@@ -224,9 +225,17 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
             if message["type"] != "websocket.connect":
                 self._unexpected(message)
             connection.client_state = _CONNECTED
-        await self._send(
-            {"type": "websocket.accept", "subprotocol": subprotocol, "headers": list(headers or ())}
-        )
+        try:
+            await self._send(
+                {
+                    "type": "websocket.accept",
+                    "subprotocol": subprotocol,
+                    "headers": list(headers or ()),
+                }
+            )
+        except OSError:  # the client left before the handshake completed
+            await self._learn_disconnect()
+            raise self._disconnect() from None
         connection.application_state = _CONNECTED
 
     async def close(self, code: int = CloseCode.NORMAL_CLOSURE, reason: str | None = None) -> None:
@@ -304,7 +313,13 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
             self.connection.client_state = _DISCONNECTED
 
     async def __aenter__(self) -> Self:
-        await self.accept()
+        try:
+            await self.accept()
+        except Disconnected as exc:
+            # A client that left during the handshake: the block's first receive or send
+            # raises this again, and the exit handles it as it would after the handshake.
+            if self._gone is None or not self._catches(exc.code):
+                raise
         return self
 
     async def __aexit__(
@@ -328,6 +343,8 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
             await self.ensure_closed()
             return True
         if self.owns(exc):
+            while (inner := _grouped(exc)) is not None:
+                exc = inner[0]  # a group of this connection's own ends: the first one
             if isinstance(exc, InvalidMessage):
                 await self.ensure_closed(exc.close_code, exc.reason)
                 return self._catches(exc.close_code)
@@ -345,8 +362,12 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
 
         That is an ``InvalidMessage``, or a ``Disconnected`` raised for this connection;
         a plain ``WebSocketDisconnect`` counts only once this connection is over. A
-        disconnect raised by a send to another connection is not this one's end.
+        disconnect raised by a send to another connection is not this one's end. An
+        exception group (a task group's) is when every exception in it is.
         """
+        inner = _grouped(exc)
+        if inner is not None:
+            return all(self.owns(each) for each in inner)
         if isinstance(exc, Disconnected):
             other = exc.websocket  # a typedws.Client's disconnect is never this one's end
             return isinstance(other, TypedConnection) and other.connection is self.connection
@@ -514,6 +535,14 @@ class TypedConnection(ConnectionAttributes, IncomingMessages, Generic[R, S]):
                 raise InvalidState("cannot send: the connection is closed") from None
             await self._learn_disconnect()
             raise self._disconnect() from None
+
+
+def _grouped(exc: BaseException) -> tuple[BaseException, ...] | None:
+    """The exceptions *exc* holds when it is an exception group (the builtin one, or the
+    backport that anyio's task groups raise on Python 3.10); else ``None``."""
+    if any(cls.__name__ == "BaseExceptionGroup" for cls in type(exc).__mro__):
+        return tuple(cast(Any, exc).exceptions)
+    return None
 
 
 def _needs_model(codec: MessageCodec[T] | None, direction: str) -> MessageCodec[T]:
