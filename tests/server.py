@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -19,6 +20,21 @@ from websockets.sync.client import ClientConnection
 WS_IMPLEMENTATIONS = ("websockets-sansio", "wsproto")
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, keeping the event loop it serves on and its own main task."""
+
+    loop: asyncio.AbstractEventLoop | None = None
+    main_task: asyncio.Task[Any] | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.main_task = asyncio.current_task()
+        await super().startup(sockets=sockets)
+
+
+_servers: dict[str, _Server] = {}
+
+
 @contextmanager
 def run_server(app: ASGIApp, *, ws: str = "websockets-sansio", port: int = 0) -> Iterator[str]:
     """Serve *app* under uvicorn on 127.0.0.1 at *port* (default: a free one); yield its
@@ -27,8 +43,9 @@ def run_server(app: ASGIApp, *, ws: str = "websockets-sansio", port: int = 0) ->
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
+    url = f"ws://127.0.0.1:{port}"
     config = uvicorn.Config(app, ws=ws, lifespan="off", log_level="warning")
-    server = uvicorn.Server(config)
+    server = _Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
@@ -37,11 +54,36 @@ def run_server(app: ASGIApp, *, ws: str = "websockets-sansio", port: int = 0) ->
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("uvicorn did not start")
             time.sleep(0.01)
-        yield f"ws://127.0.0.1:{port}"
+        _servers[url] = server
+        yield url
     finally:
+        _servers.pop(url, None)
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+def app_tasks(url: str, *, wait: float = 5.0) -> list[asyncio.Task[Any]]:
+    """The tasks left on the event loop of the server at *url* besides uvicorn's own: those
+    of connections and whatever the app started. Waits up to *wait* seconds for them to end."""
+    server = _servers[url]
+    assert server.loop is not None
+
+    async def others() -> list[asyncio.Task[Any]]:
+        own = {asyncio.current_task(), server.main_task}
+        return [task for task in asyncio.all_tasks() if task not in own]
+
+    deadline = time.monotonic() + wait
+    while True:
+        tasks = asyncio.run_coroutine_threadsafe(others(), server.loop).result(10)
+        if not tasks or time.monotonic() > deadline:
+            return tasks
+        time.sleep(0.02)
+
+
+def open_connections(url: str) -> int:
+    """How many connections the server at *url* holds open."""
+    return len(_servers[url].server_state.connections)
 
 
 def connect(url: str, **options: Any) -> ClientConnection:
