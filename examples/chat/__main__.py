@@ -82,6 +82,9 @@ def main(argv: list[str] | None = None) -> None:
         ws_max_size=WS_MAX_SIZE,
         ws_ping_interval=20,
         ws_ping_timeout=20,
+        # Above the 10 s send timeout: a handler stuck on a client that does not read ends by
+        # it first, and Ctrl+C still stops the server within this bound.
+        timeout_graceful_shutdown=15,
     )
 
 
