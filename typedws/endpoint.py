@@ -25,6 +25,7 @@ from typing import (
 )
 
 from pydantic import TypeAdapter
+from pydantic_core import PydanticSerializationError, to_jsonable_python
 from starlette.middleware import Middleware
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocketState
@@ -414,7 +415,7 @@ class _EndpointApp(HandlerApp[R, S]):
                 kind="handler",
                 code=CloseCode.INTERNAL_ERROR,
                 reason="internal error",
-                id=request_id,
+                id=_reply_id(request_id),
             )
         return self._send_codec.replace(reply, **{field: request_id})
 
@@ -426,6 +427,19 @@ class _EndpointApp(HandlerApp[R, S]):
             await hook.function(ws, **hook.pick_params(params))
         except Exception:
             logger.exception("on_disconnect of %s raised", self.__name__)
+
+
+def _reply_id(request_id: object) -> str | int | None:
+    """The id an error reply carries for a request with *request_id*: as JSON carries it (a
+    UUID's string), when that is a string or an integer; else none, as an error reply's id
+    is one of these."""
+    try:
+        value = to_jsonable_python(request_id)
+    except PydanticSerializationError:
+        return None
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return value
+    return None
 
 
 def _closed_by_app(ws: WebSocket[Any, Any]) -> bool:
