@@ -11,7 +11,7 @@ import asyncio
 import sys
 from collections import deque
 from collections.abc import Awaitable, Generator
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar, cast
 
 from starlette.types import Receive
 from starlette.websockets import WebSocket as StarletteWebSocket
@@ -19,7 +19,7 @@ from starlette.websockets import WebSocketState
 
 from typedws.codec import Message
 from typedws.codes import CloseCode
-from typedws.errors import Disconnected
+from typedws.errors import Disconnected, InvalidState
 
 if TYPE_CHECKING:
     from typedws.websocket import WebSocket
@@ -123,6 +123,12 @@ class IncomingMessages:
     def _disconnect(self) -> Disconnected:
         code, reason = self._gone or (CloseCode.ABNORMAL_CLOSURE, "")
         return Disconnected(code, reason, websocket=cast("WebSocket[Any, Any]", self))
+
+    def _unexpected(self, message: Message) -> NoReturn:
+        if message["type"] == "websocket.disconnect":
+            self._peer_left(message)
+            raise self._disconnect()
+        raise InvalidState(f"unexpected ASGI message {message['type']!r}")
 
     async def _learn_disconnect(self) -> None:
         """After a send failed: read the server's messages up to its ``websocket.disconnect``.

@@ -1,8 +1,8 @@
 """``WebSocket[R, S]``: how a typed WebSocket is built, and typed, from its options.
 
 The overloads that type it come from ``scripts/overloads.py``; the options are checked in
-``typedws.options``; the lifecycle and the verbs are ``TypedConnection``'s
-(``typedws._connection``).
+``typedws.options``; the verbs are ``TypedConnection``'s (``typedws._connection``), the
+handshake and the close ``ConnectionLifecycle``'s (``typedws._lifecycle``).
 """
 
 from __future__ import annotations
@@ -1031,6 +1031,6 @@ class WebSocket(TypedConnection[R, S]):
 _OPTION_SLOTS = tuple(
     name
     for name in TypedConnection.__slots__
-    if name not in ("connection", "_receive", "_send", "_closed_with", "_invalid_run")
+    if name not in ("connection", "_receive", "_send", "_invalid_run")
 )
 """What a WebSocket's options made of it: all a copy on another connection shares."""
