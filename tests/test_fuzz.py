@@ -2,7 +2,7 @@
 WebSocket implementations: whatever arrives, the server answers as the route's codec says,
 closes with a code from the table (1011 only for a handler that raised) and a reason of at
 most 123 bytes quoting no input, logs no traceback but a handler's, and keeps serving a
-control connection (see ``tests.fuzz_app``).
+control connection (see ``tests.fuzz_harness``).
 
 Cases per run: 1,100 per implementation (model 250, json 200, bytes 100, text 100, reply
 policy 250, endpoint 200), 2,200 in all, checked by ``test_every_case_was_answered``;
@@ -29,11 +29,10 @@ from tests.fuzz_app import (
     REPLY,
     TEXT,
     Case,
-    Fuzz,
     Target,
-    fuzzing,
     sized,
 )
+from tests.fuzz_harness import Fuzz, fuzzing
 from tests.marked import MARK, PAYLOADS, profile
 from tests.messages import events, pings
 from tests.server import WS_IMPLEMENTATIONS

@@ -1,5 +1,5 @@
 """The heavy hostile inputs, each sent once per uvicorn WebSocket implementation over a
-real client, through the checks of ``tests.fuzz_app`` (a code from the table, a short reason
+real client, through the checks of ``tests.fuzz_harness`` (a code from the table, a short reason
 quoting no input, no traceback but a handler's, the control connection still echoing):
 deep nesting, huge numbers, sizes on either side of ``max_size`` in bytes of UTF-8, frames
 of the wrong kind, text frames of invalid UTF-8, and compressed messages that inflate past
@@ -25,12 +25,11 @@ from tests.fuzz_app import (
     REPLY,
     TARGETS,
     Case,
-    Fuzz,
     Outcome,
     Target,
-    fuzzing,
     sized,
 )
+from tests.fuzz_harness import Fuzz, fuzzing
 from tests.server import WS_IMPLEMENTATIONS
 from typedws import DEFAULT_MAX_SIZE
 
