@@ -94,3 +94,16 @@ def test_endpoint_example() -> None:
         with pytest.raises(InvalidStatus) as refused:
             connect(base + "/rooms/closed")
         assert refused.value.response.status_code == 403
+
+
+def test_every_test_the_guarantees_name_exists() -> None:
+    """Each test file and test the README's Guarantees section names is there, so that no
+    promise points at a test that was renamed or removed."""
+    section = README.split("## Guarantees", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`(tests/\w+\.py)(?:::(\w+))?`", section))
+    assert len(named) >= 10
+    root = Path(__file__).resolve().parents[1]
+    for path, test in sorted(named):
+        source = (root / path).read_text(encoding="utf-8")
+        assert "\ndef test_" in source, path
+        assert not test or f"\ndef {test}(" in source, f"{path}::{test}"
