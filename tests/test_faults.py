@@ -20,10 +20,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from websockets.frames import Frame, Opcode
 
 from tests import fault_app
 from tests.fault_app import reports
+from tests.raw_client import HANDSHAKE, text_frame, upgrade
 from tests.server import (
     WS_IMPLEMENTATIONS,
     app_tasks,
@@ -36,10 +36,6 @@ from tests.server import (
 pytestmark = pytest.mark.hardening
 
 LOGGERS = ("uvicorn", "asyncio", "typedws")
-HANDSHAKE = (
-    "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-)
 GONE = 1005
 """The code uvicorn reports for a peer that dropped TCP after the handshake."""
 
@@ -108,26 +104,11 @@ def raw(url: str, *, rcvbuf: int | None = None) -> Iterator[socket.socket]:
         yield sock
 
 
-def upgrade(sock: socket.socket, path: str) -> None:
-    """Complete the opening handshake on *sock*; read the server's 101 and nothing more."""
-    sock.sendall(HANDSHAKE.format(path=path).encode())
-    response = b""
-    while b"\r\n\r\n" not in response:
-        chunk = sock.recv(1)
-        assert chunk, "the server closed during the handshake"
-        response += chunk
-    assert response.startswith(b"HTTP/1.1 101"), response
-
-
 def drop(sock: socket.socket, how: str) -> None:
     """End the TCP connection without a close frame: a FIN, or a reset (SO_LINGER 0)."""
     if how == "rst":
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     sock.close()
-
-
-def text_frame(text: str) -> bytes:
-    return Frame(Opcode.TEXT, text.encode()).serialize(mask=True)
 
 
 def wait_for_connections(url: str, count: int) -> None:

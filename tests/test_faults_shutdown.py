@@ -25,9 +25,9 @@ from pathlib import Path
 import pytest
 
 from tests.fault_app import FLOOD_SEND_TIMEOUT
+from tests.raw_client import text_frame, upgraded
 from tests.redis_server import free_port
 from tests.server import WS_IMPLEMENTATIONS, close_of, connect
-from tests.test_faults import HANDSHAKE, text_frame
 
 pytestmark = pytest.mark.hardening
 
@@ -42,15 +42,7 @@ STUCK = 3
 
 def never_reading(port: int) -> socket.socket:
     """A client of ``/flood`` that completes the handshake, says go, and never reads."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.settimeout(10)
-    sock.connect(("127.0.0.1", port))
-    sock.sendall(HANDSHAKE.format(path="/flood").encode())
-    response = b""
-    while b"\r\n\r\n" not in response:
-        response += sock.recv(1)
-    assert response.startswith(b"HTTP/1.1 101"), response
+    sock = upgraded(f"ws://127.0.0.1:{port}", "/flood", receive_buffer=4096)
     sock.sendall(text_frame("go"))
     return sock
 

@@ -18,6 +18,7 @@ import pytest
 from pydantic import BaseModel, Field
 from starlette.applications import Starlette
 
+from tests.raw_client import upgraded
 from tests.server import WS_IMPLEMENTATIONS, app_tasks, connect, reply_or_close, run_server
 from typedws import Endpoint, ErrorReply, WebSocket, route
 
@@ -121,10 +122,6 @@ def test_a_failed_request_with_an_id_an_error_reply_cannot_hold_is_answered(
     assert "input_value" not in caplog.text
 
 
-HANDSHAKE = (
-    "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-)
 MASK = b"\x00\x00\x00\x00"
 CLOSE, TEXT, CONTINUATION, PING = 0x88, 0x01, 0x00, 0x89
 
@@ -134,19 +131,6 @@ def masked(first: int, payload: bytes) -> bytes:
     the payload goes as it is, whatever it holds (no library would send most of these)."""
     assert len(payload) < 126
     return bytes([first, 0x80 | len(payload)]) + MASK + payload
-
-
-def upgraded(url: str, path: str) -> socket.socket:
-    host, port = url.removeprefix("ws://").split(":")
-    sock = socket.create_connection((host, int(port)), timeout=10)
-    sock.sendall(HANDSHAKE.format(path=path).encode())
-    response = b""
-    while b"\r\n\r\n" not in response:
-        chunk = sock.recv(1)
-        assert chunk, "the server closed during the handshake"
-        response += chunk
-    assert response.startswith(b"HTTP/1.1 101"), response
-    return sock
 
 
 def server_frames(sock: socket.socket) -> list[tuple[int, bytes]]:

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 from starlette.websockets import WebSocketDisconnect
-from websockets.frames import Frame, Opcode
 
+from tests.raw_client import text_frame, upgraded
 from tests.server import WS_IMPLEMENTATIONS, close_of, connect, run_server
 from typedws import DEFAULT_SEND_TIMEOUT, Broadcast, Disconnected, Topic, WebSocket, route
 
@@ -116,26 +116,8 @@ def url(request: pytest.FixtureRequest) -> Iterator[str]:
 @contextmanager
 def never_reading(url: str, path: str) -> Iterator[socket.socket]:
     """A client that completes the handshake, sends what the test says, and never reads."""
-    host, port = url.removeprefix("ws://").split(":")
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.settimeout(10)
-    sock.connect((host, int(port)))
-    with sock:
-        sock.sendall(
-            f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
-            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-            "Sec-WebSocket-Version: 13\r\n\r\n".encode()
-        )
-        response = b""
-        while b"\r\n\r\n" not in response:
-            response += sock.recv(1)
-        assert response.startswith(b"HTTP/1.1 101")
+    with upgraded(url, path, receive_buffer=4096) as sock:
         yield sock
-
-
-def text_frame(text: str) -> bytes:
-    return Frame(Opcode.TEXT, text.encode()).serialize(mask=True)
 
 
 def test_a_silent_connection_is_closed_with_1001(url: str) -> None:
