@@ -13,7 +13,9 @@ import subprocess
 import time
 from pathlib import Path
 
-__all__ = ["RedisServer", "free_port", "redis_server_path"]
+from tests.server import free_port
+
+__all__ = ["RedisServer", "redis_server_path"]
 
 
 def redis_server_path() -> str:
@@ -24,13 +26,6 @@ def redis_server_path() -> str:
     if found is None:
         raise RuntimeError("redis-server is not installed: run scripts/test, which installs it")
     return found
-
-
-def free_port() -> int:
-    """A TCP port of 127.0.0.1 free right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class RedisServer:

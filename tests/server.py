@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -18,6 +22,14 @@ from websockets.frames import Close
 from websockets.sync.client import ClientConnection
 
 WS_IMPLEMENTATIONS = ("websockets-sansio", "wsproto")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 class _Server(uvicorn.Server):
@@ -61,6 +73,40 @@ def run_server(app: ASGIApp, *, ws: str = "websockets-sansio", port: int = 0) ->
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+@contextmanager
+def uvicorn_process(
+    app: str, *, env: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """*app* (``module:attribute``) served by uvicorn (websockets-sansio) in an OS process of
+    its own, on 127.0.0.1 and a free port, with *env* added to the environment; yields its
+    http:// base URL once it accepts connections, and the process."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+         "--ws", "websockets-sansio", "--log-level", "warning"],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("uvicorn did not start") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}", process
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
 
 
 def app_tasks(url: str, *, wait: float = 5.0) -> list[asyncio.Task[Any]]:

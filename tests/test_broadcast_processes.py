@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -20,8 +17,8 @@ from pydantic import TypeAdapter
 from websockets.sync.client import ClientConnection
 
 from tests.broadcast_app import Failed, Said, Say, ServerMessage, Welcome
-from tests.redis_server import RedisServer, free_port
-from tests.server import connect
+from tests.redis_server import RedisServer
+from tests.server import connect, uvicorn_process
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_MESSAGE: TypeAdapter[Said | Welcome | Failed] = TypeAdapter(ServerMessage)
@@ -29,40 +26,12 @@ HISTORY = 300
 
 
 @contextmanager
-def uvicorn_process(broadcast_url: str, *, history: int = HISTORY) -> Iterator[str]:
+def broadcast_server(broadcast_url: str, *, history: int = HISTORY) -> Iterator[str]:
     """``tests.broadcast_app`` served by uvicorn in an OS process of its own; yields its
     http:// base URL."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "TYPEDWS_TEST_BROADCAST": broadcast_url,
-        "TYPEDWS_TEST_HISTORY": str(history),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "tests.broadcast_app:app", "--host", "127.0.0.1",
-         "--port", str(port), "--ws", "websockets-sansio", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                state(base)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("uvicorn did not start") from None
-                time.sleep(0.05)
+    env = {"TYPEDWS_TEST_BROADCAST": broadcast_url, "TYPEDWS_TEST_HISTORY": str(history)}
+    with uvicorn_process("tests.broadcast_app:app", env=env) as (base, _):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
 
 
 def state(base: str) -> dict[str, Any]:
@@ -82,7 +51,7 @@ def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
 @pytest.fixture(scope="module")
 def servers(redis: RedisServer) -> Iterator[tuple[str, str]]:
     """Two uvicorn processes sharing one Redis."""
-    with uvicorn_process(redis.url) as one, uvicorn_process(redis.url) as two:
+    with broadcast_server(redis.url) as one, broadcast_server(redis.url) as two:
         yield one, two
 
 
@@ -228,8 +197,8 @@ def test_redis_restarted_mid_test(tmp_path: Path) -> None:
     room = room_name()
     with ExitStack() as stack:
         stack.callback(redis.stop)
-        one = stack.enter_context(uvicorn_process(redis.url))
-        two = stack.enter_context(uvicorn_process(redis.url))
+        one = stack.enter_context(broadcast_server(redis.url))
+        two = stack.enter_context(broadcast_server(redis.url))
         ada = stack.enter_context(member(one, room, "ada"))
         bob = stack.enter_context(member(two, room, "bob"))
         ada.say("before", 0)
@@ -262,7 +231,7 @@ def test_members_leave_every_room_on_disconnect(backend: str, redis: RedisServer
     room task is left in the server process."""
     url = "memory://" if backend == "memory" else redis.url
     rooms = [room_name() for _ in range(3)]
-    with uvicorn_process(url) as base:
+    with broadcast_server(url) as base:
         with ExitStack() as stack:
             clients = [
                 stack.enter_context(member(base, room, f"m{i}")) for i in range(4) for room in rooms

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -16,7 +15,7 @@ import pytest
 from websockets.sync.client import ClientConnection
 
 from examples.chat.app import app
-from tests.server import close_of, connect, run_server
+from tests.server import close_of, connect, free_port, run_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -115,12 +114,6 @@ def test_page_and_script_are_served(base: str) -> None:
         script = response.read().decode()
     assert "new WebSocket(" in script
     assert "/ws`" in script
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_demo_command_serves_and_says_where() -> None:

@@ -36,8 +36,8 @@ from examples.chat.app import (
     Welcome,
     Who,
 )
-from tests.redis_server import RedisServer, free_port
-from tests.server import connect
+from tests.redis_server import RedisServer
+from tests.server import connect, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORY = 300

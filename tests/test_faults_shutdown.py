@@ -26,8 +26,7 @@ import pytest
 
 from tests.fault_app import FLOOD_SEND_TIMEOUT
 from tests.raw_client import text_frame, upgraded
-from tests.redis_server import free_port
-from tests.server import WS_IMPLEMENTATIONS, close_of, connect
+from tests.server import WS_IMPLEMENTATIONS, close_of, connect, free_port
 
 pytestmark = pytest.mark.hardening
 

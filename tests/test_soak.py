@@ -29,15 +29,12 @@ shared, busy 2-core machine (the soak round 14-30 s of it).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import resource
-import subprocess
-import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +43,7 @@ import uvloop
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.redis_server import free_port
+from tests.server import uvicorn_process
 from tests.soak_app import Ping, Pong
 
 pytestmark = [
@@ -125,37 +122,6 @@ def state(base: str) -> dict[str, int]:
     """What the server's /state reports."""
     with urllib.request.urlopen(base + "/state", timeout=5) as response:
         return dict(json.loads(response.read()))
-
-
-@contextlib.contextmanager
-def uvicorn_process() -> Iterator[tuple[str, int]]:
-    """``tests.soak_app`` served by uvicorn in an OS process of its own; yields its
-    http:// base URL and its pid."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "tests.soak_app:app", "--host", "127.0.0.1",
-         "--port", str(port), "--ws", "websockets-sansio", "--log-level", "warning"],
-        cwd=ROOT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                state(base)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("uvicorn did not start") from None
-                time.sleep(0.05)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
 
 
 def enough_file_descriptors() -> None:
@@ -318,7 +284,8 @@ def test_soak_1000_connections_100_messages_each(
     reply checked in order; 5% send an invalid message after 50 and are closed with its code;
     the server's RSS once all have closed is at most 16 MiB above its warmed-up baseline."""
     enough_file_descriptors()
-    with uvicorn_process() as (base, pid):
+    with uvicorn_process("tests.soak_app:app") as (base, process):
+        pid = process.pid  # the server's, for its memory
         loop = uvloop.new_event_loop()
         try:
             numbers = loop.run_until_complete(asyncio.wait_for(soak(base, pid), TIMEOUT))
