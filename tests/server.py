@@ -75,6 +75,19 @@ def run_server(app: ASGIApp, *, ws: str = "websockets-sansio", port: int = 0) ->
         sock.close()
 
 
+def wait_for_port(port: int, process: subprocess.Popen[Any]) -> None:
+    """Wait (30 s at most) until *process* accepts connections on *port* of 127.0.0.1."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start") from None
+            time.sleep(0.05)
+
+
 @contextmanager
 def uvicorn_process(
     app: str, *, env: Mapping[str, str] | None = None
@@ -90,15 +103,7 @@ def uvicorn_process(
         env={**os.environ, **(env or {})},
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("uvicorn did not start") from None
-                time.sleep(0.05)
+        wait_for_port(port, process)
         yield f"http://127.0.0.1:{port}", process
     finally:
         process.terminate()

@@ -26,7 +26,7 @@ import pytest
 
 from tests.fault_app import FLOOD_SEND_TIMEOUT
 from tests.raw_client import text_frame, upgraded
-from tests.server import WS_IMPLEMENTATIONS, close_of, connect, free_port
+from tests.server import WS_IMPLEMENTATIONS, close_of, connect, free_port, wait_for_port
 
 pytestmark = pytest.mark.hardening
 
@@ -44,18 +44,6 @@ def never_reading(port: int) -> socket.socket:
     sock = upgraded(f"ws://127.0.0.1:{port}", "/flood", receive_buffer=4096)
     sock.sendall(text_frame("go"))
     return sock
-
-
-def wait_for_port(port: int, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            assert process.poll() is None, "uvicorn exited"
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
 
 
 @pytest.mark.parametrize("ws", WS_IMPLEMENTATIONS)
