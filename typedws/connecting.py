@@ -7,7 +7,6 @@ The overloads that type it come from ``scripts/overloads.py`` (the same table as
 
 from __future__ import annotations
 
-import difflib
 import inspect
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from types import TracebackType
@@ -27,6 +26,7 @@ from typedws.options import (
     OnInvalid,
     build_codecs,
     check_flags,
+    check_option_names,
     check_policy,
 )
 from typedws.reconnect import Reconnect, Resume
@@ -476,11 +476,7 @@ def connect(url: str, **options: Any) -> Connecting[Any, Any]:
 def client_settings(options: dict[str, Any]) -> tuple[ClientSettings, dict[str, Any]]:
     """The settings of a client with *options*, and the options of its transport; raises
     ``ConfigurationError`` naming the first option that cannot work."""
-    for name in options:
-        if name not in CLIENT_OPTION_NAMES:
-            close = difflib.get_close_matches(name, sorted(CLIENT_OPTION_NAMES), n=1)
-            hint = f": did you mean {close[0]!r}?" if close else ""
-            raise ConfigurationError(f"unknown option {name!r}{hint}")
+    check_option_names(options, CLIENT_OPTION_NAMES)
     get = options.get
     on_invalid: OnInvalid = get("on_invalid") or "close"
     invalid_reply: Callable[[InvalidMessage], Any] | None = get("invalid_reply")

@@ -179,11 +179,12 @@ OPTION_NAMES = frozenset((*TYPE_OPTIONS, *SocketOptions.__optional_keys__))
 """Every keyword option a ``WebSocket`` (and so a route) takes."""
 
 
-def check_option_names(options: Iterable[str], /) -> None:
-    """Raise ``ConfigurationError`` naming the first option that is not a ``WebSocket``'s."""
+def check_option_names(options: Iterable[str], /, known: frozenset[str] = OPTION_NAMES) -> None:
+    """Raise ``ConfigurationError`` naming the first option not in *known* (a ``WebSocket``'s
+    by default), with the likely name suggested."""
     for name in options:
-        if name not in OPTION_NAMES:
-            close = difflib.get_close_matches(name, sorted(OPTION_NAMES), n=1)
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
             hint = f": did you mean {close[0]!r}?" if close else ""
             raise ConfigurationError(f"unknown option {name!r}{hint}")
 
