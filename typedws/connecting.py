@@ -28,6 +28,7 @@ from typedws.options import (
     check_flags,
     check_option_names,
     check_policy,
+    check_timeout,
 )
 from typedws.reconnect import Reconnect, Resume
 
@@ -502,7 +503,7 @@ def client_settings(options: dict[str, Any]) -> tuple[ClientSettings, dict[str, 
         check_send_fields=check_send_fields,
     )
     timeouts = {
-        name: _timeout(name, options, default)
+        name: check_timeout(name, options[name]) if name in options else default
         for name, default in (
             ("open_timeout", 10.0),
             ("close_timeout", 10.0),
@@ -539,17 +540,6 @@ def client_settings(options: dict[str, Any]) -> tuple[ClientSettings, dict[str, 
 
 def _or_default(value: Any, default: int) -> Any:
     return default if value is None else value
-
-
-def _timeout(name: str, options: dict[str, Any], default: float | None) -> float | None:
-    if name not in options:
-        return default
-    value = options[name]
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ConfigurationError(f"{name} must be a positive number of seconds or None")
-    return float(value)
 
 
 def _reconnect(value: object) -> Reconnect | None:
