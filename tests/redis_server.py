@@ -12,6 +12,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from types import TracebackType
 
 from tests.server import free_port
 
@@ -73,6 +74,19 @@ class RedisServer:
             if time.monotonic() > deadline or self.process.poll() is not None:
                 raise RuntimeError("redis-server did not start")
             time.sleep(0.02)
+
+    def __enter__(self) -> RedisServer:
+        """Start the server; it stops when the ``with`` block ends."""
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
 
     def stop(self) -> None:
         """Stop the server (its connections drop) and wait for it to end."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
@@ -46,21 +46,12 @@ class Renamed(BaseModel):
     words: str
 
 
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    """One ``redis-server`` for the session; tests use topics of their own."""
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture(params=["memory", "redis"])
 def url(request: pytest.FixtureRequest) -> str:
     """The URL of each backend."""
     if request.param == "memory":
         return "memory://"
-    server: RedisServer = request.getfixturevalue("redis_server")
+    server: RedisServer = request.getfixturevalue("redis")  # tests use topics of their own
     return server.url
 
 
@@ -220,7 +211,9 @@ def test_offset_out_of_history_is_not_recovered(url: str) -> None:
     run(body)
 
 
-def test_another_broadcast_epoch_is_not_recovered(url: str, topic: Topic[Said]) -> None:
+def test_another_broadcast_epoch_is_not_recovered(
+    url: str, topic: Topic[Said], request: pytest.FixtureRequest
+) -> None:
     """A memory broadcast's offsets are its own: another one never recovers them; a Redis
     topic whose history was deleted gets a new epoch."""
 
@@ -231,8 +224,7 @@ def test_another_broadcast_epoch_is_not_recovered(url: str, topic: Topic[Said]) 
             if url.startswith("redis"):
                 async with two.subscribe(topic, since=offset) as stream:
                     assert stream.recovered  # the same Redis: the same history
-                server = RedisServer.__new__(RedisServer)
-                server.port = int(url.rsplit(":", 1)[1].split("/")[0])
+                server: RedisServer = request.getfixturevalue("redis")
                 server.command("DEL", f"typedws:stream:{topic.name}")
                 await two.publish(topic, Said(text="b"))
             async with two.subscribe(topic, since=offset) as stream:
@@ -439,7 +431,7 @@ def test_room_member_resumes_with_offsets_in_messages(url: str, topic: Topic[Sai
     run(body)
 
 
-def test_redis_outage(redis_server: RedisServer, tmp_path: Path) -> None:
+def test_redis_outage(tmp_path: Path) -> None:
     """With Redis down a publish raises BroadcastUnavailable; a subscriber reconnects by
     itself and gets what is published once Redis is back."""
     server = RedisServer(tmp_path)

@@ -41,14 +41,6 @@ def state(base: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def servers(redis: RedisServer) -> Iterator[tuple[str, str]]:
     """Two uvicorn processes sharing one Redis."""
     with broadcast_server(redis.url) as one, broadcast_server(redis.url) as two:

@@ -100,14 +100,6 @@ def wait_for_page(url: str, process: subprocess.Popen[Any]) -> None:
 
 
 @pytest.fixture(scope="module")
-def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def servers(redis: RedisServer) -> Iterator[tuple[DemoProcess, DemoProcess]]:
     """Two demo processes sharing one Redis."""
     one, two = DemoProcess(redis.url), DemoProcess(redis.url)

@@ -29,6 +29,7 @@ from typedws.options import (
     check_option_names,
     check_policy,
     check_timeout,
+    is_positive_int,
 )
 from typedws.reconnect import Reconnect, Resume
 
@@ -515,7 +516,7 @@ def client_settings(options: dict[str, Any]) -> tuple[ClientSettings, dict[str, 
     if hook is not None and not inspect.iscoroutinefunction(hook):
         raise ConfigurationError(f"on_reconnect must be an async function, not {hook!r}")
     queue_size: object = _or_default(get("queue_size"), 1024)
-    if not isinstance(queue_size, int) or isinstance(queue_size, bool) or queue_size < 1:
+    if not is_positive_int(queue_size):
         raise ConfigurationError(f"queue_size must be a positive int, not {queue_size!r}")
     reconnect = _reconnect(get("reconnect"))
     resume = _resume(get("resume"), reconnect, codecs.receive.value_type)

@@ -42,6 +42,7 @@ __all__ = [
     "check_option_names",
     "check_policy",
     "check_timeout",
+    "is_positive_int",
     "resolve_caught_close_codes",
 ]
 
@@ -112,7 +113,7 @@ def build_codecs(
     ``value_type`` sets both directions and agrees with ``receive_type`` / ``send_type`` when
     those are given too; ``model`` excludes ``receive_model`` and ``send_model``.
     """
-    if max_size is not None and not _is_positive_int(max_size):
+    if max_size is not None and not is_positive_int(max_size):
         raise ConfigurationError(f"max_size must be a positive int or None, not {max_size!r}")
     try:
         table = resolve_close_codes(close_codes)
@@ -250,7 +251,8 @@ def resolve_caught_close_codes(
     return frozenset(caught_close_codes)
 
 
-def _is_positive_int(value: object) -> bool:
+def is_positive_int(value: object) -> TypeGuard[int]:
+    """Whether *value* is an ``int`` of 1 or more (``True`` is not)."""
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 

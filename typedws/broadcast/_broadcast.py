@@ -19,6 +19,7 @@ from typedws.broadcast.backends.base import Backend
 from typedws.broadcast.backends.memory import MemoryBackend
 from typedws.codes import CloseCode, check_close_code
 from typedws.errors import ConfigurationError, InvalidState
+from typedws.options import is_positive_int
 
 __all__ = ["DEFAULT_HISTORY", "Broadcast"]
 
@@ -52,7 +53,7 @@ class Broadcast:
         history: int = DEFAULT_HISTORY,
         backend: Backend | None = None,
     ) -> None:
-        if not _is_positive_int(history):
+        if not is_positive_int(history):
             raise ConfigurationError(f"history must be a positive int, not {history!r}")
         #: The backend's URL.
         self.url: str = url
@@ -289,16 +290,12 @@ def _topic_of(topic: Topic[Any] | str, message_type: Any) -> Topic[Any]:
 
 
 def _check_queue(max_queue: object, on_overflow: object) -> None:
-    if not _is_positive_int(max_queue):
+    if not is_positive_int(max_queue):
         raise ConfigurationError(f"max_queue must be a positive int, not {max_queue!r}")
     if on_overflow not in _OVERFLOW_POLICIES:
         raise ConfigurationError(
             f"on_overflow must be 'drop_oldest' or 'close', not {on_overflow!r}"
         )
-
-
-def _is_positive_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
 def _backend_for(url: str, history: int) -> Backend:
