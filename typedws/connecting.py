@@ -68,8 +68,6 @@ class ClientOptions(TypedDict, Generic[R, S], total=False):
 CLIENT_OPTION_NAMES = frozenset((*TYPE_OPTIONS, *ClientOptions.__optional_keys__))
 """Every keyword option ``connect`` takes."""
 
-_TRANSPORT_OPTIONS = ("subprotocols", "additional_headers", "open_timeout", "close_timeout")
-
 
 class Connecting(Generic[R, S]):
     """What ``connect()`` returns: ``async with`` it, or ``await`` it, for the ``Client``.
@@ -534,8 +532,12 @@ def client_settings(options: dict[str, Any]) -> tuple[ClientSettings, dict[str, 
         queue_size=queue_size,
         resume=resume,
     )
-    transport = {name: get(name) for name in _TRANSPORT_OPTIONS}
-    transport.update(open_timeout=timeouts["open_timeout"], close_timeout=timeouts["close_timeout"])
+    transport = {
+        "subprotocols": get("subprotocols"),
+        "additional_headers": get("additional_headers"),
+        "open_timeout": timeouts["open_timeout"],
+        "close_timeout": timeouts["close_timeout"],
+    }
     return settings, transport
 
 
