@@ -25,12 +25,8 @@ from typedws._lifecycle import ConnectionLifecycle
 from typedws._log_names import client_address, endpoint_name
 from typedws.codec import Codec, Message, MessageCodec, ValueType
 from typedws.codes import CloseCode
-from typedws.errors import ConfigurationError, InvalidMessage, InvalidState
-from typedws.options import (
-    CaughtCloseCodes,
-    Codecs,
-    OnInvalid,
-)
+from typedws.errors import InvalidMessage, InvalidState
+from typedws.options import CaughtCloseCodes, Codecs, OnInvalid, needs_model
 from typedws.pydantic_codec import ModelCodec
 
 __all__ = ["TypedConnection"]
@@ -218,7 +214,7 @@ class TypedConnection(ConnectionLifecycle, Generic[R, S]):
 
     async def receive_model(self) -> R:
         """Receive a text message holding JSON and validate it into the receive model."""
-        return await self._receive_with(_needs_model(self._receive_model, "receive"))
+        return await self._receive_with(needs_model(self._receive_model, "receive"))
 
     async def send_text(self, data: str) -> None:
         """Send *data* in a text message."""
@@ -234,7 +230,7 @@ class TypedConnection(ConnectionLifecycle, Generic[R, S]):
 
     async def send_model(self, value: S) -> None:
         """Serialize *value* with the send model and send it in a text message."""
-        await self._send_data(_needs_model(self._send_model, "send").encode(value))
+        await self._send_data(needs_model(self._send_model, "send").encode(value))
 
     async def _receive_with(self, codec: Codec[T]) -> T:
         if self.connection.application_state is not _CONNECTED and not self._pending:
@@ -314,9 +310,3 @@ class TypedConnection(ConnectionLifecycle, Generic[R, S]):
                 raise InvalidState("cannot send: the connection is closed") from None
             await self._learn_disconnect()
             raise self._disconnect() from None
-
-
-def _needs_model(codec: MessageCodec[T] | None, direction: str) -> MessageCodec[T]:
-    if codec is None:
-        raise ConfigurationError(f"{direction}_model() needs model= or {direction}_model=")
-    return codec

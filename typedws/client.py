@@ -21,7 +21,7 @@ from typedws._client_reader import WAKE, ClientReader, Frame
 from typedws._client_settings import ClientSettings
 from typedws._requests import PendingRequests, check_request
 from typedws._transport import Opener, Transport, TransportClosed
-from typedws.codec import Codec, Message, MessageCodec, ValueType
+from typedws.codec import Codec, Message, ValueType
 from typedws.codes import CloseCode, check_close_code, truncate_reason
 from typedws.errors import (
     ConfigurationError,
@@ -31,6 +31,7 @@ from typedws.errors import (
     ReceiveTimeout,
     RequestTimeout,
 )
+from typedws.options import needs_model
 
 __all__ = ["Client"]
 
@@ -196,11 +197,11 @@ class Client(ClientReader, Generic[R, S]):
 
     async def receive_model(self) -> R:
         """Receive a text message holding JSON and validate it into the receive model."""
-        return cast(R, await self._receive_with(_needs_model(self._receive_model, "receive")))
+        return cast(R, await self._receive_with(needs_model(self._receive_model, "receive")))
 
     async def send_model(self, value: S) -> None:
         """Serialize *value* with the send model and send it in a text message."""
-        await self._send_data(_needs_model(self._send_model, "send").encode(value))
+        await self._send_data(needs_model(self._send_model, "send").encode(value))
 
     async def receive_text(self) -> str:
         """Receive a text message."""
@@ -349,9 +350,3 @@ class Client(ClientReader, Generic[R, S]):
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(asyncio.shield(self._dropped.wait()), 1.0)
             raise Disconnected(*self._last_drop, websocket=self) from None
-
-
-def _needs_model(codec: MessageCodec[T] | None, direction: str) -> MessageCodec[T]:
-    if codec is None:
-        raise ConfigurationError(f"{direction}_model() needs model= or {direction}_model=")
-    return codec

@@ -43,10 +43,12 @@ __all__ = [
     "check_policy",
     "check_timeout",
     "is_positive_int",
+    "needs_model",
     "resolve_caught_close_codes",
 ]
 
 S = TypeVar("S")
+T = TypeVar("T")
 
 OnInvalid = Literal["close", "raise", "reply"]
 """What a receive does with a message that does not fit: see ``WebSocket``."""
@@ -233,6 +235,14 @@ def check_timeout(name: str, value: object) -> float | None:
             f"{name} must be a number of seconds over 0, or None, not {value!r}"
         )
     return float(value)
+
+
+def needs_model(codec: MessageCodec[T] | None, direction: str) -> MessageCodec[T]:
+    """*codec*, the model codec of *direction* (``"receive"`` or ``"send"``), or
+    ``ConfigurationError`` when the socket was given no message type for it."""
+    if codec is None:
+        raise ConfigurationError(f"{direction}_model() needs model= or {direction}_model=")
+    return codec
 
 
 def resolve_caught_close_codes(
