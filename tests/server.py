@@ -114,6 +114,29 @@ def uvicorn_process(
             process.wait(10)
 
 
+@contextmanager
+def demo_command(*args: str) -> Iterator[tuple[int, subprocess.Popen[str], str]]:
+    """``python -m examples.chat --port N *args`` run as the README says, N a free port, its
+    output (stderr too) through a text pipe; yields N, the process and the first line it
+    printed. The process is stopped (SIGTERM) when the block ends."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "examples.chat", "--port", str(port), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        yield port, process, process.stdout.readline()
+    finally:
+        process.terminate()
+        process.wait(20)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
 def app_tasks(url: str, *, wait: float = 5.0) -> list[asyncio.Task[Any]]:
     """The tasks left on the event loop of the server at *url* besides uvicorn's own: those
     of connections and whatever the app started. Waits up to *wait* seconds for them to end."""

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +13,7 @@ import pytest
 from websockets.sync.client import ClientConnection
 
 from examples.chat.app import app
-from tests.server import close_of, connect, free_port, run_server
+from tests.server import close_of, connect, demo_command, run_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -118,27 +116,13 @@ def test_page_and_script_are_served(base: str) -> None:
 
 def test_demo_command_serves_and_says_where() -> None:
     """python -m examples.chat --port N serves the demo and prints where to connect."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "examples.chat", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
+    with demo_command() as (port, process, first):
         assert f"http://127.0.0.1:{port}/" in first
         assert f"ws://127.0.0.1:{port}/ws" in first
+        assert process.stdout is not None
         for line in process.stdout:
             if "Uvicorn running" in line:
                 break
         with join(f"ws://127.0.0.1:{port}", "gus") as client:
             client.send('{"type": "say", "text": "from the command"}')
             assert receive(client)["text"] == "from the command"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()

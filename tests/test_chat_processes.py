@@ -37,7 +37,7 @@ from examples.chat.app import (
     Who,
 )
 from tests.redis_server import RedisServer
-from tests.server import connect, free_port
+from tests.server import connect, demo_command, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORY = 300
@@ -285,17 +285,8 @@ def workers_of(pid: int) -> list[int]:
 def test_the_demo_command_with_redis_runs_two_workers(redis: RedisServer) -> None:
     """python -m examples.chat --redis URL serves the demo from two worker processes whose
     clients all see each other's messages and names."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "examples.chat", "--port", str(port), "--redis", redis.url],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
+    with demo_command("--redis", redis.url) as (port, process, first):
         assert process.stdout is not None
-        first = process.stdout.readline()
         assert f"http://127.0.0.1:{port}/" in first
         assert f"2 processes sharing {redis.url}" in first
         logs = threading.Thread(target=process.stdout.read, daemon=True)  # keep it flowing
@@ -318,8 +309,3 @@ def test_the_demo_command_with_redis_runs_two_workers(redis: RedisServer) -> Non
                 reply = json.loads(client.recv(timeout=10))
                 assert reply["type"] == "members"
                 assert set(everyone) <= set(reply["names"])
-    finally:
-        process.terminate()
-        process.wait(20)
-        if process.stdout is not None:
-            process.stdout.close()
