@@ -98,6 +98,7 @@ class IncomingMessages:
             receiver.cancel()
 
     def _disconnect_message(self) -> Message:
+        """The ``websocket.disconnect`` message of the peer's departure (1006 when unknown)."""
         code, reason = self._gone or (CloseCode.ABNORMAL_CLOSURE, "")
         return {"type": "websocket.disconnect", "code": code, "reason": reason}
 
@@ -107,8 +108,7 @@ class IncomingMessages:
             await asyncio.shield(self._drain)
         if self._pending:
             return self._pending.popleft()
-        code, reason = self._gone or (CloseCode.ABNORMAL_CLOSURE, "")
-        return {"type": "websocket.disconnect", "code": code, "reason": reason}
+        return self._disconnect_message()
 
     def _peer_left(self, message: Message) -> None:
         """Take note of the server's ``websocket.disconnect`` *message*: the peer is gone."""
