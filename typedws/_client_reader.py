@@ -7,11 +7,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from typedws._client_settings import ClientSettings
-from typedws._requests import PendingRequests
+from typedws._requests import PendingRequests, field_of
 from typedws._transport import TOO_BIG, Opener, Transport, with_query
 from typedws.codec import Codec, Message, MessageCodec
 from typedws.codes import CloseCode
@@ -115,10 +114,7 @@ class ClientReader:
 
     def _note_offset(self, value: Any, field: str) -> None:
         """Remember *value*'s offset in *field*, when it has one."""
-        if isinstance(value, Mapping):
-            offset = cast("Mapping[str, Any]", value).get(field)
-        else:
-            offset = getattr(value, field, None)
+        offset = field_of(value, field)
         if isinstance(offset, bool):
             return
         if isinstance(offset, int):

@@ -11,7 +11,7 @@ from typing import Any, cast
 from typedws.codec import MessageCodec, SchemaMode
 from typedws.errors import ConfigurationError, InvalidMessage, RequestFailed
 
-__all__ = ["PendingRequests", "check_request"]
+__all__ = ["PendingRequests", "check_request", "field_of"]
 
 
 @dataclass(frozen=True)
@@ -104,11 +104,16 @@ def check_request(
             raise ConfigurationError(f"{model.__name__} has no correlation id field {field!r}")
 
 
-def _field_value(value: Any, field: str) -> str | int | None:
+def field_of(value: Any, field: str) -> object:
+    """What *field* holds in a message received: a ``json`` value's item, or a model's
+    attribute; ``None`` when it has none."""
     if isinstance(value, Mapping):
-        found: object = cast("Mapping[str, object]", value).get(field)
-    else:
-        found = getattr(value, field, None)
+        return cast("Mapping[str, object]", value).get(field)
+    return getattr(value, field, None)
+
+
+def _field_value(value: Any, field: str) -> str | int | None:
+    found = field_of(value, field)
     if isinstance(found, (str, int)) and not isinstance(found, bool):
         return found
     return None
