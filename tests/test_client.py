@@ -31,6 +31,7 @@ from examples.chat.app import (
 )
 from examples.chat.app import app as chat_app
 from tests.server import WS_IMPLEMENTATIONS, ASGIEndpoint, run_server
+from tests.typing.messages import Answer, Ask
 from typedws import (
     DEFAULT_MAX_SIZE,
     ConfigurationError,
@@ -243,18 +244,6 @@ def test_the_default_max_size_is_one_mebibyte_and_none_is_no_limit(ws: str) -> N
 
     with run_server(invalid_app, ws=ws) as base:
         run(main(base))
-
-
-class Ask(BaseModel):
-    type: Literal["ask"]
-    id: str
-    question: str
-
-
-class Answer(BaseModel):
-    type: Literal["answer"] = "answer"
-    id: str = ""
-    text: str
 
 
 answers = Endpoint(receive_model=Ask, send_model=Answer | ErrorReply, on_invalid="reply")

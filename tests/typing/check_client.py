@@ -4,28 +4,15 @@ error)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.applications import Starlette
 from typing_extensions import assert_type
 
-from tests.typing.messages import Chat, ClientMsg, Join, Said, Say, client_adapter
+from tests.typing.messages import Answer, Ask, Chat, ClientMsg, Join, Said, Say, client_adapter
 from typedws import Client, Connecting, Disconnected, Reconnect, Resume, connect
 from typedws.testing import TestClient
-
-
-class Ask(BaseModel):
-    type: Literal["ask"]
-    id: str
-    question: str
-
-
-class Answer(BaseModel):
-    type: Literal["answer"] = "answer"
-    id: str = ""
-    text: str
-
 
 Requests = Annotated[Join | Say | Ask, Field(discriminator="type")]
 

@@ -5,26 +5,13 @@ Read by mypy --strict and pyright, never run; see check_websocket.py for the con
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from typing_extensions import assert_type
 
-from tests.typing.messages import ClientMsg, Join, Said, Say
+from tests.typing.messages import Answer, Ask, ClientMsg, Join, Said, Say
 from typedws import Endpoint, ErrorReply, WebSocket, WebSocketRoute
-
-
-class Ask(BaseModel):
-    type: Literal["ask"]
-    id: str
-    question: str
-
-
-class Answer(BaseModel):
-    type: Literal["answer"] = "answer"
-    id: str = ""
-    text: str
-
 
 Client = Annotated[Join | Say | Ask, Field(discriminator="type")]
 Server = Said | Answer | ErrorReply

@@ -25,6 +25,20 @@ class Said(BaseModel):
     text: str
 
 
+class Ask(BaseModel):
+    """A request: answered with an Answer of its id."""
+
+    type: Literal["ask"]
+    id: str
+    question: str
+
+
+class Answer(BaseModel):
+    type: Literal["answer"] = "answer"
+    id: str = ""
+    text: str
+
+
 class Problem(BaseModel):
     reason: str
 
