@@ -13,14 +13,14 @@ import pytest
 from websockets.sync.client import ClientConnection
 
 from examples.chat.app import app
-from tests.server import close_of, connect, demo_command, run_server
+from tests.server import WS_IMPLEMENTATIONS, close_of, connect, demo_command, run_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    with run_server(app) as url:
+@pytest.fixture(scope="module", params=WS_IMPLEMENTATIONS)
+def base(request: pytest.FixtureRequest) -> Iterator[str]:
+    with run_server(app, ws=request.param) as url:
         yield url
 
 
