@@ -199,19 +199,21 @@ class _Walker:
     # Containers
 
     def _list(self, schema: Schema, where: str, config: Schema) -> Strategy:
-        items = self.walk(schema.get("items_schema", {"type": "any"}), f"{where}[]", config)
-        shortest, longest = sizes(schema.get("min_length"), schema.get("max_length"))
-        return st.lists(items, min_size=shortest, max_size=longest)
+        return self._items(st.lists, schema, where, config)
 
     def _set(self, schema: Schema, where: str, config: Schema) -> Strategy:
-        items = self.walk(schema.get("items_schema", {"type": "any"}), f"{where}[]", config)
-        shortest, longest = sizes(schema.get("min_length"), schema.get("max_length"))
-        return st.sets(items, min_size=shortest, max_size=longest)
+        return self._items(st.sets, schema, where, config)
 
     def _frozenset(self, schema: Schema, where: str, config: Schema) -> Strategy:
+        return self._items(st.frozensets, schema, where, config)
+
+    def _items(
+        self, collection: Callable[..., Strategy], schema: Schema, where: str, config: Schema
+    ) -> Strategy:
+        """*collection* (``st.lists``, ``st.sets``, ...) of *schema*'s items, in its sizes."""
         items = self.walk(schema.get("items_schema", {"type": "any"}), f"{where}[]", config)
         shortest, longest = sizes(schema.get("min_length"), schema.get("max_length"))
-        return st.frozensets(items, min_size=shortest, max_size=longest)
+        return collection(items, min_size=shortest, max_size=longest)
 
     def _dict(self, schema: Schema, where: str, config: Schema) -> Strategy:
         keys = self.walk(schema.get("keys_schema", {"type": "str"}), f"{where}[key]", config)
