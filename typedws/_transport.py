@@ -61,7 +61,7 @@ def with_query(opener: Opener, name: str, value: str) -> Opener:
     if not isinstance(url, str) or not hasattr(opener, "__dataclass_fields__"):
         raise ConfigurationError(f"cannot add {name}= to the URL of {opener!r}")
     parts = urlsplit(url)
-    query = [(key, item) for key, item in parse_qsl(parts.query, keep_blank_values=True)]
-    query = [(key, item) for key, item in query if key != name] + [(name, value)]
+    query = [pair for pair in parse_qsl(parts.query, keep_blank_values=True) if pair[0] != name]
+    query.append((name, value))
     replace = cast("Callable[..., Opener]", dataclasses.replace)
     return replace(opener, url=urlunsplit(parts._replace(query=urlencode(query))))
