@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Awaitable
 from typing import Any, Literal
@@ -30,6 +31,7 @@ from examples.chat.app import (
     Who,
 )
 from examples.chat.app import app as chat_app
+from tests.marked import PAYLOADS, Marked, assert_no_input
 from tests.server import WS_IMPLEMENTATIONS, ASGIEndpoint, run_server
 from tests.typing.messages import Answer, Ask
 from typedws import (
@@ -224,6 +226,54 @@ def test_a_server_message_that_does_not_fit_closes_with_its_code(
         assert seen_codes == [code]
 
     with run_server(invalid_app, ws=ws) as base:
+        run(main(base))
+
+
+MARKED = list(PAYLOADS.items())
+client_closes: list[tuple[int, str]] = []
+
+
+async def send_a_marked_payload(websocket: StarletteWebSocket) -> None:
+    """Send the marked payload the path's index names; note the close the client sends."""
+    await websocket.accept()
+    await websocket.send_text(MARKED[int(websocket.path_params["index"])][1])
+    try:
+        await websocket.receive_text()
+    except WebSocketDisconnect as exc:
+        client_closes.append((exc.code, exc.reason))
+
+
+marked_app = Starlette(routes=[StarletteRoute("/marked/{index:int}", send_a_marked_payload)])
+
+
+@pytest.mark.parametrize("index", range(len(MARKED)), ids=[name for name, _ in MARKED])
+def test_a_marked_server_message_is_quoted_nowhere(
+    ws: str, index: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A server message carrying the marker where an error can quote it (tests/marked.py)
+    closes the client with 1008: the close reason the server gets, the InvalidMessage's
+    text, reason and errors, and typedws's log lines hold no part of it."""
+
+    async def main(base: str) -> None:
+        client_closes.clear()
+        async with typedws.connect(
+            f"{base}/marked/{index}", receive_model=Marked, send_type="text"
+        ) as client:
+            with pytest.raises(InvalidMessage) as caught:
+                await client.receive()
+        for _ in range(100):
+            if client_closes:
+                break
+            await asyncio.sleep(0.05)
+        ((code, reason),) = client_closes
+        assert (caught.value.kind, caught.value.close_code, code) == ("validation", 1008, 1008)
+        assert reason == caught.value.reason
+        assert reason.startswith("invalid message: ")
+        assert_no_input(str(caught.value), reason, repr(caught.value.errors))
+        logged = [r.getMessage() for r in caplog.records if r.name.startswith("typedws")]
+        assert_no_input(*logged)
+
+    with caplog.at_level(logging.DEBUG, logger="typedws"), run_server(marked_app, ws=ws) as base:
         run(main(base))
 
 
