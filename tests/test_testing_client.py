@@ -4,7 +4,6 @@ server and no thread, with the app's real routes and endpoints."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable
 from typing import Any
 
@@ -81,10 +80,8 @@ def test_waiting_for_a_message_that_never_comes_fails_in_seconds() -> None:
 
     async def main() -> None:
         async with chat(receive_timeout=0.2) as client:
-            started = time.monotonic()
             with pytest.raises(ReceiveTimeout, match=r"within 0\.2 s"):
-                await client.receive()
-            assert time.monotonic() - started < 2
+                await client.receive()  # nothing comes: only the timeout ends it
             with pytest.raises(ReceiveTimeout):
                 await client.expect_close(1000)
 
