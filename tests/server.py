@@ -25,6 +25,16 @@ WS_IMPLEMENTATIONS = ("websockets-sansio", "wsproto")
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def run(coroutine: Awaitable[Any], timeout: float = 30) -> Any:
+    """Run *coroutine* in a new event loop, failing after *timeout* seconds instead of
+    hanging."""
+
+    async def bounded() -> Any:
+        return await asyncio.wait_for(coroutine, timeout)
+
+    return asyncio.run(bounded())
+
+
 def free_port() -> int:
     """A TCP port of 127.0.0.1 free right now."""
     with socket.socket() as sock:

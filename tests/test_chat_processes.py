@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Awaitable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from examples.chat.app import (
     Who,
 )
 from tests.redis_server import RedisServer
-from tests.server import connect, demo_command, free_port
+from tests.server import connect, demo_command, free_port, run
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORY = 300
@@ -112,15 +112,6 @@ def servers(redis: RedisServer) -> Iterator[tuple[DemoProcess, DemoProcess]]:
         two.stop()
 
 
-def run(coroutine: Awaitable[Any]) -> Any:
-    """Run *coroutine* in a new event loop, failing after 60 s instead of hanging."""
-
-    async def bounded() -> Any:
-        return await asyncio.wait_for(coroutine, 60)
-
-    return asyncio.run(bounded())
-
-
 def unique(prefix: str) -> str:
     """A name no other test uses: the roster in Redis outlives each test."""
     return f"{prefix}-{uuid.uuid4().hex[:6]}"
@@ -184,7 +175,7 @@ def test_clients_on_two_processes_see_each_other(
             assert gone.name == bob
             assert bob not in await names(on_one, ada)
 
-    run(main())
+    run(main(), 60)
 
 
 async def names(client: ChatClient, asker: str) -> list[str]:
@@ -239,7 +230,7 @@ def test_a_dropped_client_resumes_with_all_it_missed(
         finally:
             await asyncio.to_thread(own.stop)
 
-    run(main())
+    run(main(), 60)
 
 
 def test_an_offset_out_of_history_is_told(servers: tuple[DemoProcess, DemoProcess]) -> None:
@@ -264,7 +255,7 @@ def test_an_offset_out_of_history_is_told(servers: tuple[DemoProcess, DemoProces
                 assert (await joined(back, unique("back"))).recovered
                 assert (await next_of(back, Said)).offset == recent[-1].offset
 
-    run(main())
+    run(main(), 60)
 
 
 def workers_of(pid: int) -> list[int]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable
 from typing import Any, Literal
 
 import pytest
@@ -31,7 +30,7 @@ from examples.chat.app import (
 )
 from examples.chat.app import app as chat_app
 from tests.marked import PAYLOADS, Marked, assert_no_input
-from tests.server import WS_IMPLEMENTATIONS, ASGIEndpoint, run_server
+from tests.server import WS_IMPLEMENTATIONS, ASGIEndpoint, run, run_server
 from tests.typing.messages import Answer, Ask
 from typedws import (
     DEFAULT_MAX_SIZE,
@@ -48,15 +47,6 @@ from typedws import (
 )
 
 pytestmark = pytest.mark.parametrize("ws", WS_IMPLEMENTATIONS)
-
-
-def run(coroutine: Awaitable[Any]) -> Any:
-    """Run *coroutine* in a new event loop, failing after 30 s instead of hanging."""
-
-    async def bounded() -> Any:
-        return await asyncio.wait_for(coroutine, 30)
-
-    return asyncio.run(bounded())
 
 
 def chat(base: str, **options: Any) -> typedws.Connecting[Any, Any]:

@@ -3,10 +3,6 @@ requests to a Struct endpoint, and the reply policy on the client side."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable
-from typing import Any
-
 import pytest
 from pydantic import BaseModel
 from starlette.applications import Starlette
@@ -16,18 +12,11 @@ from starlette.websockets import WebSocket as StarletteWebSocket
 import typedws
 from tests.msgspec_app import MARKER, Answer, Ask, Join, Move, Said, Say
 from tests.msgspec_app import app as msgspec_app
-from tests.server import WS_IMPLEMENTATIONS, run_server
+from tests.server import WS_IMPLEMENTATIONS, run, run_server
 from typedws import InvalidMessage
 from typedws.msgspec_codec import ErrorReply
 
 pytestmark = pytest.mark.parametrize("ws", WS_IMPLEMENTATIONS)
-
-
-def run(coroutine: Awaitable[Any]) -> Any:
-    async def bounded() -> Any:
-        return await asyncio.wait_for(coroutine, 30)
-
-    return asyncio.run(bounded())
 
 
 def test_struct_messages_round_trip_through_a_struct_route(ws: str) -> None:

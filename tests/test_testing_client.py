@@ -3,8 +3,6 @@ server and no thread, with the app's real routes and endpoints."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable
 from typing import Any
 
 import pytest
@@ -25,18 +23,10 @@ from examples.chat.app import (
     Who,
 )
 from examples.chat.app import app as chat_app
+from tests.server import run
 from tests.test_readme import BLOCKS, run_examples
 from typedws import HandshakeRejected, InvalidMessage, ReceiveTimeout, WebSocket, route
 from typedws.testing import TestClient
-
-
-def run(coroutine: Awaitable[Any]) -> Any:
-    """Run *coroutine* in a new event loop, failing after 30 s instead of hanging."""
-
-    async def bounded() -> Any:
-        return await asyncio.wait_for(coroutine, 30)
-
-    return asyncio.run(bounded())
 
 
 def chat(**options: Any) -> Any:
