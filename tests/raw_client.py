@@ -25,17 +25,31 @@ def upgrade(sock: socket.socket, path: str) -> None:
     assert response.startswith(b"HTTP/1.1 101"), response
 
 
-def upgraded(url: str, path: str, *, receive_buffer: int | None = None) -> socket.socket:
-    """A socket to the server at *url* (``ws://host:port``), upgraded at *path*; with
-    *receive_buffer*, a small one makes a client that never reads stall the server's sends
-    sooner."""
+def connected(url: str, *, receive_buffer: int | None = None) -> socket.socket:
+    """A bare TCP connection to the server at *url* (``ws://host:port``), not upgraded;
+    with *receive_buffer*, a small one makes a client that never reads stall the server's
+    sends sooner."""
     host, port = url.removeprefix("ws://").split(":")
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     if receive_buffer is not None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
     sock.settimeout(10)
-    sock.connect((host, int(port)))
-    upgrade(sock, path)
+    try:
+        sock.connect((host, int(port)))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def upgraded(url: str, path: str, *, receive_buffer: int | None = None) -> socket.socket:
+    """A socket to the server at *url*, upgraded at *path* (see ``connected``)."""
+    sock = connected(url, receive_buffer=receive_buffer)
+    try:
+        upgrade(sock, path)
+    except BaseException:
+        sock.close()
+        raise
     return sock
 
 

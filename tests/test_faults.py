@@ -16,14 +16,13 @@ import struct
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
 from tests import fault_app
 from tests.fault_app import reports
-from tests.raw_client import HANDSHAKE, text_frame, upgrade
+from tests.raw_client import HANDSHAKE, connected, text_frame, upgrade
 from tests.server import (
     WS_IMPLEMENTATIONS,
     app_tasks,
@@ -90,20 +89,6 @@ def unique(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:8]}"
 
 
-@contextmanager
-def raw(url: str, *, rcvbuf: int | None = None) -> Iterator[socket.socket]:
-    """A bare TCP connection to the server; with *rcvbuf*, a small receive buffer, so that a
-    client that never reads stops the server's sends soon."""
-    host, port = url.removeprefix("ws://").split(":")
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    with sock:
-        if rcvbuf is not None:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-        sock.settimeout(10)
-        sock.connect((host, int(port)))
-        yield sock
-
-
 def drop(sock: socket.socket, how: str) -> None:
     """End the TCP connection without a close frame: a FIN, or a reset (SO_LINGER 0)."""
     if how == "rst":
@@ -132,7 +117,7 @@ def test_a_client_dropping_mid_handshake_leaves_nothing_behind(
 ) -> None:
     """A partial upgrade request, then the TCP connection ends: no handler runs, nothing
     is logged, and the server goes on serving."""
-    with raw(url) as sock:
+    with connected(url) as sock:
         sock.sendall(HANDSHAKE.format(path="/listen").encode()[:cut])
         drop(sock, how)
     assert still_serves(url)
@@ -149,7 +134,7 @@ def test_a_client_dropping_before_the_accept_ends_the_session_quietly(
     name = unique("held")
     path = f"/ask/{name}" if route == "endpoint" else f"/wrapped?hold={name}"
     with connect(f"{url}/control") as control:
-        with raw(url) as sock:
+        with connected(url) as sock:
             sock.sendall(HANDSHAKE.format(path=path).encode())
             assert report() == ("holding", name)
             drop(sock, how)
@@ -166,7 +151,7 @@ def test_a_client_dropping_before_the_accept_ends_the_session_quietly(
 def test_a_client_dropping_mid_frame_ends_its_handler_quietly(url: str, cut: int, how: str) -> None:
     """A frame cut in its header, its mask or its payload, then the TCP connection ends:
     the handler gets every whole message, never the cut one, and ends with 1005."""
-    with raw(url) as sock:
+    with connected(url) as sock:
         upgrade(sock, "/listen")
         sock.sendall(text_frame("one"))
         assert sock.recv(5) == b"\x81\x03one"
@@ -188,7 +173,7 @@ def test_a_send_blocked_on_a_client_that_vanishes_ends_its_own_connection(
         "wrapped": ("/wrapped", "flood"),
         "endpoint": (f"/ask/{name}", '{"id": 1, "flood": true}'),
     }[route]
-    with raw(url, rcvbuf=4096) as sock:
+    with connected(url, receive_buffer=4096) as sock:
         upgrade(sock, path)
         sock.sendall(text_frame(first))
         assert report() == ("wrapped" if route == "wrapped" else "ask", "blocked")
@@ -206,7 +191,7 @@ def test_sends_pending_when_another_connection_closes_it_end_cleanly(url: str) -
     handler closes that connection: the close returns (bounded by the 0.5 s send timeout)
     and each send ends in ``Disconnected`` or ``InvalidState``, never a server error."""
     name = unique("p")
-    with raw(url, rcvbuf=4096) as sock, connect(f"{url}/control") as control:
+    with connected(url, receive_buffer=4096) as sock, connect(f"{url}/control") as control:
         upgrade(sock, f"/pending/{name}")
         sock.sendall(text_frame("go"))
         assert sorted(report() for _ in range(4)) == [(f"{name} {i}", "blocked") for i in range(4)]
@@ -225,7 +210,7 @@ def test_a_send_to_a_member_that_dropped_mid_frame_raises_in_the_sender_only(
     """A member drops TCP mid-frame: a send to it from another connection's handler raises
     ``Disconnected`` (1005, not the sender's own end) each time, and the sender goes on."""
     name = unique("m")
-    with raw(url) as sock:
+    with connected(url) as sock:
         upgrade(sock, f"/member/{name}")
         sock.sendall(text_frame("z" * 300)[:50])
         drop(sock, how)
@@ -263,7 +248,7 @@ def test_a_send_cancelled_by_its_handler_leaves_the_connection_closable(url: str
     """A handler that gives up on a send blocked by a client that never reads (the send is
     cancelled): the connection is still open, and ``ensure_closed()`` then ends it without
     raising once the client resets."""
-    with raw(url, rcvbuf=4096) as sock:
+    with connected(url, receive_buffer=4096) as sock:
         upgrade(sock, "/wrapped")
         sock.sendall(text_frame("give up"))
         assert report() == ("give up", "blocked")
@@ -286,7 +271,7 @@ def test_receives_cancelled_by_a_timeout_lose_no_message(url: str) -> None:
 
 def cycle(url: str, kind: str, path: str) -> None:
     """Connect, go as far as *kind* says, and reset the connection."""
-    with raw(url) as sock:
+    with connected(url) as sock:
         request = HANDSHAKE.format(path=path).encode()
         if kind == "partial":
             sock.sendall(request[: len(request) // 2])
