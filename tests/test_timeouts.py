@@ -5,6 +5,7 @@ connections go on."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import socket
@@ -38,24 +39,27 @@ async def echo(ws: WebSocket[str, str]) -> None:
 
 @route("/idle", idle_timeout=0.5)
 async def idle(ws: WebSocket[str, str]) -> None:
+    """Echoes; reports its close code, and whether a 0.25 s timer set before the client's
+    message (so due before the idle timeout) had fired by then: the timeout was not early."""
+    sooner = asyncio.Event()
+    asyncio.get_running_loop().call_later(0.25, sooner.set)
     try:
         async for text in ws:
             await ws.send(text)
     finally:
-        outcomes.put(("idle", ws.close_code))
+        outcomes.put(("idle", (ws.close_code, sooner.is_set())))
 
 
 @route("/flood", send_timeout=0.5)
 async def flood(ws: WebSocket[str, str]) -> None:
-    """Sends until a send times out; reports how it ended and how long the last send took."""
+    """Sends until a send times out; reports how it ended."""
     stuck["flood"] = ws
     await ws.receive()
     while True:
-        started = time.monotonic()
         try:
             await ws.send(CHUNK)
         except Disconnected as exc:
-            outcomes.put(("flood", (exc.code, ws.owns(exc), time.monotonic() - started)))
+            outcomes.put(("flood", (exc.code, ws.owns(exc))))
             raise
 
 
@@ -124,19 +128,15 @@ def test_a_silent_connection_is_closed_with_1001(url: str) -> None:
     with connect(f"{url}/idle") as client:
         client.send("hi")
         assert client.recv(timeout=10) == "hi"
-        started = time.monotonic()
-        assert close_of(client) == (1001, "idle timeout")
-        assert 0.4 < time.monotonic() - started < 5
-    assert outcome() == ("idle", 1001)
+        assert close_of(client) == (1001, "idle timeout")  # within close_of's 10 s
+    assert outcome() == ("idle", (1001, True))
 
 
 def test_a_peer_that_never_reads_times_out_its_own_sender(url: str) -> None:
     """The handler's own send times out with 1013 (its own end), and other connections echo."""
     with never_reading(url, "/flood") as sock, connect(f"{url}/echo") as other:
         sock.sendall(text_frame("go"))
-        name, (code, owns, took) = outcome()
-        assert (name, code, owns) == ("flood", 1013, True)
-        assert took < 5
+        assert outcome() == ("flood", (1013, True))  # within outcome()'s 20 s
         other.send("still here")
         assert other.recv(timeout=10) == "still here"
     assert stuck["flood"].close_code == 1013
