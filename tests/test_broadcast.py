@@ -242,8 +242,7 @@ def test_slow_subscriber_drops_oldest_and_counts(url: str, topic: Topic[Said]) -
         async with broadcast, broadcast.subscribe(topic, max_queue=5) as stream:
             for seq in range(20):
                 await broadcast.publish(topic, Said(text="", seq=seq))
-            await asyncio.sleep(0.2)  # Redis: let every message arrive
-            assert stream.dropped == 15
+            await settle(lambda: stream.dropped == 15)  # Redis: every message arrived
             got = await take(stream, 5)
             assert [d.message.seq for d in got] == list(range(15, 20))
 
@@ -258,7 +257,7 @@ def test_slow_subscriber_closed(url: str, topic: Topic[Said]) -> None:
             async with broadcast.subscribe(topic, max_queue=3, on_overflow="close") as stream:
                 for seq in range(5):
                     await broadcast.publish(topic, Said(text="", seq=seq))
-                await asyncio.sleep(0.2)
+                await settle(lambda: stream.dropped == 5)  # Redis: every message arrived
                 with pytest.raises(SlowConsumer, match="over 3 messages"):
                     await take(stream, 1)
                 assert stream.dropped == 5  # 3 queued, the one too many, and one more
