@@ -9,6 +9,7 @@ import asyncio
 import logging
 import queue
 import socket
+import struct
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -173,6 +174,32 @@ def test_a_room_member_that_never_reads_is_closed_and_leaves_the_room(
         received = [reader.recv(timeout=10)[:4] for _ in range(200)]
         assert received == [f"{seq:04d}" for seq in range(200)]
         assert outcome() == ("lobby", (1013, 1))
+    assert outcome() == ("lobby", (1000, 0))
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+@pytest.mark.parametrize("how", ["rst", "fin"])
+def test_a_room_member_that_drops_fails_no_publish(
+    url: str, how: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A member whose client drops TCP without a close frame, just before the room
+    publishes, leaves the room; the publishing member's handler goes on, its client gets
+    every message in order, and nothing is logged as an error."""
+    with connect(f"{url}/lobby") as reader:
+        dropped = upgraded(url, "/lobby")
+        deadline = time.monotonic() + 10
+        while len(broadcast.rooms.get(lobby.name, ())) < 2:
+            assert time.monotonic() < deadline, "the members did not join"
+            time.sleep(0.01)
+        if how == "rst":
+            dropped.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        dropped.close()
+        reader.send("publish 200")
+        received = [reader.recv(timeout=10)[:4] for _ in range(200)]
+        assert received == [f"{seq:04d}" for seq in range(200)]
+        name, (code, members) = outcome()
+        assert (name, members) == ("lobby", 1)
+        assert code not in (None, 1000, 1011)
     assert outcome() == ("lobby", (1000, 0))
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
