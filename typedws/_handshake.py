@@ -13,14 +13,13 @@ from typing import cast
 
 from typedws.errors import ConfigurationError
 
-__all__ = ["OriginPolicy", "for_log", "negotiate", "parse_origins", "parse_subprotocols"]
+__all__ = ["OriginPolicy", "negotiate", "parse_origins", "parse_subprotocols"]
 
 _ORIGIN = re.compile(
     r"^(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<host>(\*\.)?[a-z0-9.-]+|\[[0-9a-f:.]+\])(:[0-9]{1,5})?$"
 )
 _LABELS = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*$")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_LOG_LENGTH = 80
 
 
 @dataclass(frozen=True)
@@ -100,10 +99,3 @@ def negotiate(ours: Sequence[str], offered: Sequence[str]) -> str | None:
         if name in ours:
             return name
     return None
-
-
-def for_log(value: str) -> str:
-    """*value*, a header the client chose, made safe to log: printable ASCII, cut short."""
-    cut = value[:_LOG_LENGTH]
-    safe = "".join(char if " " <= char <= "~" else "?" for char in cut)
-    return repr(safe + ("..." if len(value) > _LOG_LENGTH else ""))

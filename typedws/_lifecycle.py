@@ -18,7 +18,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from typing_extensions import Self
 
 from typedws._attributes import ConnectionAttributes
-from typedws._handshake import OriginPolicy, for_log, negotiate
+from typedws._handshake import OriginPolicy, negotiate
 from typedws._incoming import IncomingMessages, TimedOut, bounded
 from typedws._log_names import client_address, endpoint_name
 from typedws.codes import CloseCode, check_close_code, is_sendable, truncate_reason
@@ -138,7 +138,7 @@ class ConnectionLifecycle(ConnectionAttributes, IncomingMessages):
         if self._origins is not None:
             origin = self.connection.headers.get("origin")
             if not self._origins.allows(origin):
-                return f"Origin {for_log(origin or '')} is not allowed"
+                return "its Origin is not allowed"  # the header itself is the client's: not logged
         if self._subprotocols is not None:
             offered = self.scope.get("subprotocols", ())
             if negotiate(self._subprotocols, offered) is None:
