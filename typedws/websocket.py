@@ -59,11 +59,11 @@ class WebSocket(TypedConnection[R, S]):
     ``WebSocket`` alone: ``WebSocket(websocket, model=Chat)``.
 
     Value types: ``value_type`` sets both directions, ``receive_type`` and ``send_type``
-    one each (given with ``value_type``, they must agree with it). Each is ``"text"``,
-    ``"bytes"``, ``"json"`` or ``"model"``, and defaults to ``"model"`` when that direction
-    has a model, else to ``"text"``; a direction with a model is ``"model"``. ``model`` is
-    the message type of both directions, ``receive_model`` / ``send_model`` of one (not
-    both forms at once): anything pydantic's ``TypeAdapter`` takes, or a ``TypeAdapter``;
+    one each; ``value_type``, when given, overrides the other two, as in Bocadillo. Each is
+    ``"text"``, ``"bytes"``, ``"json"`` or ``"model"``, and defaults to ``"model"`` when that
+    direction has a model, else to ``"text"``; a direction with a model is ``"model"``.
+    ``model`` is the message type of both directions, ``receive_model`` / ``send_model`` of
+    one (not both forms at once): anything pydantic's ``TypeAdapter`` takes, or a ``TypeAdapter``;
     a ``msgspec.Struct`` class or tagged union of them is typed by msgspec instead
     (``typedws.msgspec_codec``).
 
