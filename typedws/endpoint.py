@@ -355,10 +355,10 @@ class _EndpointApp(HandlerApp[R, S]):
         return [] if hook is None else handler_parameters(hook.function, skip=1)
 
     async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
-        opened = await self._open(scope, receive, send)
-        if opened is None:
-            return  # refused before on_connect: an Origin or subprotocols not allowed
-        ws, solved = opened
+        admitted = await self._open(scope, receive, send)
+        if admitted is None:
+            return  # refused before on_connect: an Origin or subprotocols not allowed, ...
+        ws, solved = admitted
         params = ws.path_params
         try:
             await self._connect(ws, params, solved)
