@@ -27,6 +27,7 @@ from websockets.exceptions import InvalidStatus
 
 from tests.messages import Ping
 from tests.server import WS_IMPLEMENTATIONS, close_of, connect, run_server
+from tests.test_readme import run_examples
 from tests.test_routing import Tagging
 from typedws import Endpoint, WebSocket, WebSocketRoute, route
 from typedws.cli import main
@@ -246,3 +247,36 @@ def test_schema_export_finds_each_route_at_its_real_address(tmp_path: Path) -> N
     assert asyncapi["channels"]["echo"]["address"] == "/v1/v2/echo"
     assert asyncapi["channels"]["desk"]["address"] == "/orgs/{org}/desk"
     assert (tmp_path / "echo.client.schema.json").is_file()
+
+
+@pytest.mark.parametrize("ws", WS_IMPLEMENTATIONS)
+def test_an_apps_own_dependencies_run(ws: str) -> None:
+    """FastAPI(dependencies=...) runs for a typed route added to the app itself."""
+    guarded = FastAPI(dependencies=[Depends(check_token)])
+    add_typed_route(guarded, echo)
+    with run_server(guarded, ws=ws) as base:
+        assert refusal(f"{base}/echo")[0] == 403
+        with connect(f"{base}/echo?token=good") as client:
+            client.send('{"type":"ping","seq":1}')
+            assert json.loads(client.recv(timeout=10)) == {"type": "ping", "seq": 1}
+
+
+@pytest.mark.parametrize("ws", WS_IMPLEMENTATIONS)
+def test_the_readme_fastapi_example(ws: str) -> None:
+    """The README's FastAPI example: the router's token check refuses and admits under both
+    prefixes, the signed chat gets the user its header dependency returned, and the route
+    added to the app itself is served at its own path."""
+    api = run_examples()["api"]
+    with run_server(api, ws=ws) as base:
+        assert refusal(f"{base}/v1/v2/chat/lobby")[0] == 403
+        with connect(f"{base}/v1/v2/chat/lobby?token=secret") as client:
+            client.send('{"type": "say", "text": "hi"}')
+            assert json.loads(client.recv(timeout=10)) == {"name": "anonymous", "text": "hi"}
+        address = f"{base}/v1/v2/signed/lobby?token=secret"
+        with connect(address, additional_headers={"x-user": "ann"}) as client:
+            client.send('{"type": "say", "text": "hi"}')
+            assert json.loads(client.recv(timeout=10)) == {"name": "ann in lobby", "text": "hi"}
+        with connect(f"{base}/chat/lobby") as client:
+            client.send('{"type": "join", "name": "bo"}')
+            client.send('{"type": "say", "text": "hi"}')
+            assert json.loads(client.recv(timeout=10)) == {"name": "bo", "text": "hi"}
