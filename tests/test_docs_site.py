@@ -121,6 +121,22 @@ def test_the_api_reference_names_every_public_name(site: Path) -> None:
     assert not missing
 
 
+def test_the_readme_links_to_pages_that_exist(site: Path) -> None:
+    """Each relative link of the README names a file of the repository, and a link into a
+    docs page's section names an anchor the built page has (GitHub renders these links)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)\s]+)\)", readme)
+    relative = [link for link in links if not re.match(r"[a-z]+:", link)]
+    assert len(relative) >= 20
+    for link in relative:
+        path, _, anchor = link.partition("#")
+        assert (ROOT / path).is_file(), link
+        if anchor:
+            page = Path(path).relative_to("docs").with_suffix("")
+            html = site / ("" if page.name == "index" else page) / "index.html"
+            assert f'id="{anchor}"' in html.read_text(encoding="utf-8"), link
+
+
 def test_every_docs_page_is_in_the_nav() -> None:
     """Each Markdown file under docs/ is a page of mkdocs.yml's nav, so its examples are
     collected in reading order (and the site links it)."""
