@@ -1,5 +1,6 @@
 """What a FastAPI user tried with ``add_typed_route`` from outside: a dependency that takes
-the WebSocket itself and accepts it, over a real uvicorn."""
+the WebSocket itself and accepts it, and an endpoint's message handler that asks for a
+FastAPI dependency, over a real uvicorn."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from collections.abc import Iterator
 from typing import Annotated, Literal
 
 import pytest
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Header, Query
 from fastapi import WebSocket as FastAPIWebSocket
 from pydantic import BaseModel
 
 from tests.server import WS_IMPLEMENTATIONS, close_of, connect, run_server
-from typedws import Endpoint, WebSocket, route
+from typedws import ConfigurationError, Endpoint, WebSocket, route
 from typedws.fastapi import add_typed_route
 
 
@@ -121,3 +122,73 @@ def test_allowed_origins_still_hold_after_a_dependency_accepted(url: str) -> Non
         assert close_of(client)[0] == 1008
     with connect(f"{url}/v1/deps/guarded", origin="https://app.example", **options) as client:
         assert client.recv(timeout=10) == "in"
+
+
+def get_db() -> str:
+    """A dependency an endpoint's message handler cannot be given."""
+    return "db"
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "Depends",
+        "Query",
+        "Header",
+        "default",
+    ],
+)
+def test_a_message_handler_asking_for_a_dependency_is_refused_when_added(marker: str) -> None:
+    """add_typed_route refuses an endpoint whose message handler or on_disconnect takes a
+    FastAPI parameter (Depends, Query, Header, as an Annotated marker or a default), which
+    FastAPI solves only for on_connect, instead of failing at the first message with 1011."""
+    endpoint = Endpoint(receive_model=Hello, send_model=Greeting)
+
+    if marker == "Depends":
+
+        @endpoint.on(Hello)
+        async def hello(
+            message: Hello, ws: WebSocket[Hello, Greeting], db: Annotated[str, Depends(get_db)]
+        ) -> None:
+            """Asks for a dependency."""
+
+    elif marker == "Query":
+
+        @endpoint.on(Hello)
+        async def hello(
+            message: Hello, ws: WebSocket[Hello, Greeting], q: Annotated[str, Query()]
+        ) -> None:
+            """Asks for a query parameter."""
+
+    elif marker == "Header":
+
+        @endpoint.on(Hello)
+        async def hello(message: Hello, ws: WebSocket[Hello, Greeting]) -> None:
+            """Takes nothing more."""
+
+        @endpoint.on_disconnect
+        async def left(ws: WebSocket[Hello, Greeting], x: Annotated[str, Header()]) -> None:
+            """Asks for a header."""
+
+    else:
+
+        @endpoint.on(Hello)
+        async def hello(
+            message: Hello, ws: WebSocket[Hello, Greeting], db: str = Depends(get_db)
+        ) -> None:
+            """Asks for a dependency, as a default."""
+
+    with pytest.raises(ConfigurationError, match="on_connect") as refused:
+        add_typed_route(FastAPI(), endpoint.route("/e"))
+    assert "FastAPI solves" in str(refused.value)
+
+
+def test_a_message_handler_with_path_parameters_is_added() -> None:
+    """Path parameters and unannotated extras stay allowed in message handlers."""
+    endpoint = Endpoint(receive_model=Hello, send_model=Greeting)
+
+    @endpoint.on(Hello)
+    async def hello(message: Hello, ws: WebSocket[Hello, Greeting], room: str) -> None:
+        """Takes a path parameter."""
+
+    add_typed_route(FastAPI(), endpoint.route("/rooms/{room}"))

@@ -137,6 +137,11 @@ class HandlerApp(Generic[R, S]):
         is added with ``typedws.fastapi.add_typed_route``."""
         return handler_parameters(self.handler, skip=1)
 
+    def unsolved_functions(self) -> list[tuple[Callable[..., Any], int]]:
+        """The functions the app calls with path parameters only, never with what FastAPI
+        solves, each with how many parameters it takes before them: none for a route."""
+        return []
+
     async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
         opened = await self._open(scope, receive, send)
         if opened is None:
