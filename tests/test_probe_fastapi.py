@@ -4,6 +4,7 @@ FastAPI dependency, over a real uvicorn."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
@@ -192,3 +193,29 @@ def test_a_message_handler_with_path_parameters_is_added() -> None:
         """Takes a path parameter."""
 
     add_typed_route(FastAPI(), endpoint.route("/rooms/{room}"))
+
+
+numbered = Endpoint(receive_model=Hello, send_model=Greeting)
+
+
+@numbered.on_connect
+async def numbered_connected(ws: WebSocket[Hello, Greeting], room: int) -> None:
+    """Keeps the room number FastAPI validated."""
+    ws.state.seen = [f"on_connect {room!r}"]
+
+
+@numbered.on(Hello)
+async def numbered_hello(message: Hello, ws: WebSocket[Hello, Greeting], room: int) -> Greeting:
+    """Sends the room number as each hook got it."""
+    return Greeting(text=" ".join([*ws.state.seen, f"on {room!r}"]))
+
+
+@pytest.mark.parametrize("ws", WS_IMPLEMENTATIONS)
+def test_handlers_get_the_path_parameters_fastapi_validated_for_on_connect(ws: str) -> None:
+    """A path parameter on_connect declares (room: int) reaches the message handlers as
+    FastAPI validated it (7, not the path's "7"), as on_connect got it."""
+    app = FastAPI()
+    add_typed_route(app, numbered.route("/rooms/{room}"))
+    with run_server(app, ws=ws) as base, connect(f"{base}/rooms/7") as client:
+        client.send('{"type": "hello"}')
+        assert json.loads(client.recv(timeout=10))["text"] == "on_connect 7 on 7"

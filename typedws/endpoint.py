@@ -440,7 +440,8 @@ class _EndpointApp(HandlerApp[R, S]):
         if admitted is None:
             return  # refused before on_connect: an Origin or subprotocols not allowed, ...
         ws, solved = admitted
-        params = ws.path_params
+        # The path parameters as FastAPI validated them for on_connect (room: int is 7).
+        params = {name: solved.get(name, value) for name, value in ws.path_params.items()}
         try:
             await self._connect(ws, params, solved)
         except Exception as exc:
