@@ -66,7 +66,7 @@ def _refuse_solved_parameters(function: Callable[..., Any], *, skip: int) -> Non
     asks for a value FastAPI solves: *function* gets path parameters only."""
     try:
         signature = inspect.signature(function, eval_str=True)
-    except NameError:  # names only a checker sees: what defaults ask for still shows
+    except (NameError, AttributeError):  # names only a checker sees: defaults still show
         signature = inspect.signature(function)
     for parameter in list(signature.parameters.values())[skip:]:
         metadata = getattr(parameter.annotation, "__metadata__", ())
