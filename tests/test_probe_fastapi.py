@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated
 
 import pytest
 from fastapi import APIRouter, Depends, FastAPI, Header, Query
 from fastapi import WebSocket as FastAPIWebSocket
-from pydantic import BaseModel
 
 from tests.server import WS_IMPLEMENTATIONS, close_of, connect, run_server
+from tests.test_fastapi_dependencies import Greeting, Hello
 from typedws import ConfigurationError, Endpoint, WebSocket, route
 from typedws.fastapi import add_typed_route
 
@@ -48,15 +48,6 @@ async def closed(
 async def guarded(ws: WebSocket[str, str], _: Annotated[None, Depends(accepting)]) -> None:
     """Sends one message to a connection from an allowed origin."""
     await ws.send("in")
-
-
-class Hello(BaseModel):
-    type: Literal["hello"]
-
-
-class Greeting(BaseModel):
-    type: Literal["greeting"] = "greeting"
-    text: str
 
 
 greeter = Endpoint(receive_model=Hello, send_model=Greeting)
