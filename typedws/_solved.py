@@ -22,14 +22,20 @@ from typedws.errors import ConfigurationError
 
 __all__ = [
     "SOLVED_ARGUMENTS",
+    "SOLVED_WEBSOCKET",
     "SolvedEndpoint",
     "handler_parameters",
     "in_fastapi_routing",
     "is_fastapi_app",
+    "take_over",
 ]
 
 SOLVED_ARGUMENTS = "typedws.solved_arguments"
 """The scope key of the values FastAPI solved for a typed handler's parameters."""
+
+SOLVED_WEBSOCKET = "typedws.solved_websocket"
+"""The scope key of the Starlette ``WebSocket`` FastAPI solved the parameters with, which a
+dependency may have accepted or closed."""
 
 _BY_NAME = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 
@@ -60,6 +66,15 @@ def handler_parameters(function: Callable[..., Any], *, skip: int) -> list[inspe
         if parameter.kind in _BY_NAME:
             found.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
     return found
+
+
+def take_over(connection: StarletteWebSocket, scope: Scope) -> None:
+    """Carry over to *connection* how far the handshake of *scope* went while FastAPI solved
+    its parameters: a dependency that takes the WebSocket may have accepted it, or closed it."""
+    solved: StarletteWebSocket | None = scope.get(SOLVED_WEBSOCKET)
+    if solved is not None:
+        connection.client_state = solved.client_state
+        connection.application_state = solved.application_state
 
 
 def is_fastapi_app(app: object) -> bool:
@@ -103,6 +118,7 @@ class SolvedEndpoint:
         websocket: StarletteWebSocket = values.pop(self._websocket)
         scope = websocket.scope
         scope[SOLVED_ARGUMENTS] = values
+        scope[SOLVED_WEBSOCKET] = websocket
         receive = websocket._receive  # pyright: ignore[reportPrivateUsage] - Starlette keeps no public name for the ASGI callables
         send = websocket._send  # pyright: ignore[reportPrivateUsage] - as above
         await self.app(scope, receive, send)

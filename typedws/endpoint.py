@@ -426,12 +426,22 @@ class _EndpointApp(HandlerApp[R, S]):
         hook = self._plan.on_connect
         return [] if hook is None else handler_parameters(hook.function, skip=1)
 
+    def unsolved_functions(self) -> list[tuple[Callable[..., Any], int]]:
+        """The message handlers (after the message and the WebSocket) and ``on_disconnect``
+        (after the WebSocket), which get path parameters only."""
+        plan = self._plan
+        found = [(entry.function, 2) for entry in plan.handlers.values()]
+        if plan.on_disconnect is not None:
+            found.append((plan.on_disconnect.function, 1))
+        return found
+
     async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
         admitted = await self._open(scope, receive, send)
         if admitted is None:
             return  # refused before on_connect: an Origin or subprotocols not allowed, ...
         ws, solved = admitted
-        params = ws.path_params
+        # The path parameters as FastAPI validated them for on_connect (room: int is 7).
+        params = {name: solved.get(name, value) for name, value in ws.path_params.items()}
         try:
             await self._connect(ws, params, solved)
         except Exception as exc:

@@ -24,7 +24,7 @@ from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from typing_extensions import TypeForm, TypeIs, Unpack
 
-from typedws._solved import SOLVED_ARGUMENTS, handler_parameters, in_fastapi_routing
+from typedws._solved import SOLVED_ARGUMENTS, handler_parameters, in_fastapi_routing, take_over
 from typedws.codec import MessageCodec, ValueType
 from typedws.errors import ConfigurationError
 from typedws.options import SocketOptions, check_option_names
@@ -137,6 +137,11 @@ class HandlerApp(Generic[R, S]):
         is added with ``typedws.fastapi.add_typed_route``."""
         return handler_parameters(self.handler, skip=1)
 
+    def unsolved_functions(self) -> list[tuple[Callable[..., Any], int]]:
+        """The functions the app calls with path parameters only, never with what FastAPI
+        solves, each with how many parameters it takes before them: none for a route."""
+        return []
+
     async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
         opened = await self._open(scope, receive, send)
         if opened is None:
@@ -158,7 +163,8 @@ class HandlerApp(Generic[R, S]):
         ``None`` when refused before accept: by ``admit`` (an Origin or subprotocols the
         route does not allow), or as a route that FastAPI's routing reached without solving
         its dependencies (one put in a FastAPI router's ``routes`` instead of added with
-        ``add_typed_route``)."""
+        ``add_typed_route``); or already closed by one of FastAPI's dependencies. A
+        connection a dependency accepted is served as accepted."""
         ws = self._template.for_connection(scope, receive, send)
         solved: dict[str, Any] | None = scope.get(SOLVED_ARGUMENTS)
         if solved is None and in_fastapi_routing(scope):
@@ -166,6 +172,9 @@ class HandlerApp(Generic[R, S]):
             await ws.reject()
             return None
         if not await ws.admit():
+            return None
+        take_over(ws.connection, scope)  # a dependency may have accepted or closed it
+        if ws.closed:
             return None
         return ws, {} if solved is None else solved
 
