@@ -8,6 +8,7 @@ from collections.abc import AsyncGenerator
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
+from pydantic import TypeAdapter
 from typing_extensions import Self, TypeForm
 
 from typedws.broadcast._hub import Hub
@@ -159,6 +160,17 @@ class Broadcast:
         max_queue: int = DEFAULT_MAX_QUEUE,
         on_overflow: OnOverflow = "drop_oldest",
     ) -> Subscription[T]: ...
+    @overload
+    def subscribe(
+        self,
+        topic: str,
+        message_type: TypeAdapter[T],
+        /,
+        *,
+        since: str | None = None,
+        max_queue: int = DEFAULT_MAX_QUEUE,
+        on_overflow: OnOverflow = "drop_oldest",
+    ) -> Subscription[T]: ...
     def subscribe(
         self,
         topic: Topic[Any] | str,
@@ -205,6 +217,18 @@ class Broadcast:
         self,
         topic: str,
         message_type: TypeForm[T],
+        /,
+        *,
+        max_queue: int = DEFAULT_MAX_QUEUE,
+        on_overflow: OnOverflow = "drop_oldest",
+        close_code: int = CloseCode.TRY_AGAIN_LATER,
+        offset_field: str | None = None,
+    ) -> Room[T]: ...
+    @overload
+    def room(
+        self,
+        topic: str,
+        message_type: TypeAdapter[T],
         /,
         *,
         max_queue: int = DEFAULT_MAX_QUEUE,
