@@ -13,6 +13,7 @@ from typing_extensions import assert_type
 
 from tests.typing.messages import Answer, Ask, ClientMsg, Join, Said, Say
 from typedws import Endpoint, ErrorReply, WebSocket, WebSocketRoute
+from typedws.endpoint import ConnectHook, MessageHandler, RequestHandler
 
 Client = Annotated[Join | Say | Ask, Field(discriminator="type")]
 Server = Said | Answer | ErrorReply
@@ -62,6 +63,13 @@ async def handlers_keep_their_types(ws: Socket) -> None:
     await connect(ws, rooom="lobby")  # type: ignore[call-arg]
     await disconnect(ws, "lobby")  # type: ignore[call-arg]
 
+
+# The shapes alone, their last parameters left to their defaults, as annotations.
+join_shape: MessageHandler[Join, Join | Say | Ask, Said | Answer | ErrorReply] = join
+ask_shape: RequestHandler[Ask, Join | Say | Ask, Said | Answer | ErrorReply, Answer] = ask
+connect_shape: ConnectHook[Join | Say | Ask, Said | Answer | ErrorReply] = connect
+say_shape: MessageHandler[Join, Join | Say | Ask, Said | Answer | ErrorReply] = say  # type: ignore[assignment]
+other_shape: MessageHandler[Join, Join | Say, Said] = join  # type: ignore[assignment]
 
 lobby = Endpoint(receive_model=ClientMsg, send_model=Said)
 hall = Endpoint(receive_model=Client, send_model=Server)
