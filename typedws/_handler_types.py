@@ -6,8 +6,10 @@ what it may return. The second is the function's own, ``(**P) -> T``: a function
 when it has both, so the checkers hold it against the endpoint, and the decorators
 (``Endpoint.on`` and the others) hand it back as ``Callable[P, T]``, as it was declared.
 
-``P`` and ``T`` default to "any parameters" and ``Awaitable[Any]``: ``MessageHandler[V, R,
-S]`` alone is the shape a handler of *V* has on an ``Endpoint[R, S]``.
+``T`` and ``P`` default to ``Awaitable[Any]`` and "any parameters": ``MessageHandler[V, R,
+S]`` alone is the shape a handler of *V* has on an ``Endpoint[R, S]``. ``P`` comes last, as
+CPython 3.13.0 cannot subscript a class whose defaulted ``ParamSpec`` has a defaulted
+parameter after it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ P = ParamSpec("P", default=...)
 T_co = TypeVar("T_co", covariant=True, default=Awaitable[Any])
 
 
-class MessageHandler(Protocol[V_contra, R, S, P, T_co]):
+class MessageHandler(Protocol[V_contra, R, S, T_co, P]):
     """``async def handler(message: V, ws: WebSocket[R, S], **path_params) -> S | None``:
     what it returns, unless ``None``, is sent."""
 
@@ -42,7 +44,7 @@ class MessageHandler(Protocol[V_contra, R, S, P, T_co]):
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> T_co: ...
 
 
-class RequestHandler(Protocol[V_contra, R, S, Reply_co, P, T_co]):
+class RequestHandler(Protocol[V_contra, R, S, Reply_co, T_co, P]):
     """``async def handler(request: V, ws: WebSocket[R, S], **path_params) -> Reply``: its
     reply, sent with the request's correlation id."""
 
@@ -54,7 +56,7 @@ class RequestHandler(Protocol[V_contra, R, S, Reply_co, P, T_co]):
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> T_co: ...
 
 
-class ConnectHook(Protocol[R, S, P, T_co]):
+class ConnectHook(Protocol[R, S, T_co, P]):
     """``async def on_connect(ws: WebSocket[R, S], **path_params) -> None``: runs before
     accept; may refuse."""
 
@@ -64,7 +66,7 @@ class ConnectHook(Protocol[R, S, P, T_co]):
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> T_co: ...
 
 
-class DisconnectHook(Protocol[R, S, P, T_co]):
+class DisconnectHook(Protocol[R, S, T_co, P]):
     """``async def on_disconnect(ws: WebSocket[R, S], **path_params) -> None``: runs once the
     connection is over; ``ws.close_code`` says how it ended."""
 

@@ -198,11 +198,11 @@ class Endpoint(Generic[R, S]):
         """The codec of the messages the server sends."""
         return self._send_codec
 
-    def on(self, variant: type[V], /) -> Callable[[MessageHandler[V, R, S, P, T]], Callable[P, T]]:
+    def on(self, variant: type[V], /) -> Callable[[MessageHandler[V, R, S, T, P]], Callable[P, T]]:
         """Register the handler of the client messages of type *variant*; the decorator
         returns it as it is."""
 
-        def register(handler: MessageHandler[V, R, S, P, T]) -> Callable[P, T]:
+        def register(handler: MessageHandler[V, R, S, T, P]) -> Callable[P, T]:
             check_handler(handler)
             self._register(variant, _Registered(handler, path_param_filter(handler, skip=2)))
             return handler
@@ -211,7 +211,7 @@ class Endpoint(Generic[R, S]):
 
     def request(
         self, variant: type[V], /, *, reply: type[Reply], correlation_id: str = "id"
-    ) -> Callable[[RequestHandler[V, R, S, Reply, P, T]], Callable[P, T]]:
+    ) -> Callable[[RequestHandler[V, R, S, Reply, T, P]], Callable[P, T]]:
         """Register the handler of the requests of type *variant*, answered with a *reply*;
         the decorator returns it as it is.
 
@@ -230,7 +230,7 @@ class Endpoint(Generic[R, S]):
         if reply not in self._sends:
             raise ConfigurationError(f"{reply.__name__} is not one of the messages sent")
 
-        def register(handler: RequestHandler[V, R, S, Reply, P, T]) -> Callable[P, T]:
+        def register(handler: RequestHandler[V, R, S, Reply, T, P]) -> Callable[P, T]:
             check_handler(handler)
             picked = path_param_filter(handler, skip=2)
             self._register(variant, _Registered(handler, picked, correlation_id, reply))
@@ -238,7 +238,7 @@ class Endpoint(Generic[R, S]):
 
         return register
 
-    def on_connect(self, hook: ConnectHook[R, S, P, T], /) -> Callable[P, T]:
+    def on_connect(self, hook: ConnectHook[R, S, T, P], /) -> Callable[P, T]:
         """Register the hook run before accept: it may refuse (``ws.reject()``,
         ``ws.close(code)``) or put state on the connection (``ws.state``). Returns the hook
         as it is."""
@@ -246,7 +246,7 @@ class Endpoint(Generic[R, S]):
         self._on_connect = _Registered(hook, path_param_filter(hook, skip=1))
         return hook
 
-    def on_disconnect(self, hook: DisconnectHook[R, S, P, T], /) -> Callable[P, T]:
+    def on_disconnect(self, hook: DisconnectHook[R, S, T, P], /) -> Callable[P, T]:
         """Register the hook run exactly once after an accepted connection is over. Returns
         the hook as it is."""
         check_handler(hook)
