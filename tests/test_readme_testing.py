@@ -1,5 +1,5 @@
-"""The README's testing example, copied into a fresh project as a user would, finds the
-round-trip bug of its model; with the fix the README gives, it passes."""
+"""The testing page's example, copied into a fresh project as a user would, finds the
+round-trip bug of its model; with the fix the page gives, it passes."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-SECTION = README.split("## Testing your own message contract", 1)[1].split("\n## ", 1)[0]
+PAGE = (Path(__file__).resolve().parents[1] / "docs" / "testing.md").read_text(encoding="utf-8")
+SECTION = PAGE.split("## Testing your own message contract", 1)[1].split("\n## ", 1)[0]
 EXAMPLE = re.findall(r"```python\n(.*?)```", SECTION, flags=re.DOTALL)[0]
 FIX = "model_config = ConfigDict(validate_assignment=True)"
 

@@ -9,6 +9,7 @@ order, one at a time per connection.
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from starlette.websockets import WebSocketState
 from typing_extensions import TypeForm, Unpack
 
 from typedws._handler_types import ConnectHook, DisconnectHook, MessageHandler, RequestHandler
+from typedws._solved import handler_parameters
 from typedws.codec import MessageCodec, SchemaMode
 from typedws.codes import CloseCode
 from typedws.error_reply import ErrorReply
@@ -79,7 +81,7 @@ class Endpoint(Generic[R, S]):
     def __init__(
         self: Endpoint[RM, SM],
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -91,7 +93,7 @@ class Endpoint(Generic[R, S]):
     def __init__(
         self: Endpoint[RM, SM],
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -103,7 +105,7 @@ class Endpoint(Generic[R, S]):
     def __init__(
         self: Endpoint[RM, SM],
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -115,9 +117,57 @@ class Endpoint(Generic[R, S]):
     def __init__(
         self: Endpoint[RM, SM],
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[RM, SM],
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[RM, SM],
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[RM, SM],
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[RM, SM],
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
         model: None = None,
         receive_model: TypeAdapter[RM],
         send_model: TypeAdapter[SM],
@@ -127,7 +177,7 @@ class Endpoint(Generic[R, S]):
     def __init__(
         self: Endpoint[T, T],
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: TypeForm[T],
@@ -139,9 +189,33 @@ class Endpoint(Generic[R, S]):
     def __init__(
         self: Endpoint[T, T],
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
+        model: TypeAdapter[T],
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[T, T],
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: TypeForm[T],
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[T, T],
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
         model: TypeAdapter[T],
         receive_model: None = None,
         send_model: None = None,
@@ -322,13 +396,20 @@ class _EndpointApp(HandlerApp[R, S]):
             if entry.reply is not None and entry.correlation_id is not None
         )
 
+    def solvable_parameters(self) -> list[inspect.Parameter]:
+        """The parameters of ``on_connect`` after the WebSocket, which FastAPI solves when
+        the route is added with ``typedws.fastapi.add_typed_route``; none without the hook."""
+        hook = self._plan.on_connect
+        return [] if hook is None else handler_parameters(hook.function, skip=1)
+
     async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
-        ws = self._template.for_connection(scope, receive, send)
-        if not await ws.admit():
-            return  # refused before on_connect: an Origin or subprotocols not allowed
+        admitted = await self._open(scope, receive, send)
+        if admitted is None:
+            return  # refused before on_connect: an Origin or subprotocols not allowed, ...
+        ws, solved = admitted
         params = ws.path_params
         try:
-            await self._connect(ws, params)
+            await self._connect(ws, params, solved)
         except Exception as exc:
             opened = ws.application_state is WebSocketState.CONNECTED
             try:
@@ -348,11 +429,14 @@ class _EndpointApp(HandlerApp[R, S]):
         finally:
             await self._disconnected(ws, params)
 
-    async def _connect(self, ws: WebSocket[R, S], params: dict[str, Any]) -> None:
-        """Run ``on_connect``, then accept unless it closed the connection."""
+    async def _connect(
+        self, ws: WebSocket[R, S], params: dict[str, Any], solved: dict[str, Any]
+    ) -> None:
+        """Run ``on_connect`` (with the values FastAPI solved for it, if any), then accept
+        unless it closed the connection."""
         hook = self._plan.on_connect
         if hook is not None:
-            await hook.function(ws, **hook.pick_params(params))
+            await hook.function(ws, **{**hook.pick_params(params), **solved})
         if not ws.closed:
             await ws.accept()
 

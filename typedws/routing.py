@@ -24,6 +24,7 @@ from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from typing_extensions import TypeForm, TypeIs, Unpack
 
+from typedws._solved import SOLVED_ARGUMENTS, handler_parameters, in_fastapi_routing
 from typedws.codec import MessageCodec, ValueType
 from typedws.errors import ConfigurationError
 from typedws.options import SocketOptions, check_option_names
@@ -131,18 +132,42 @@ class HandlerApp(Generic[R, S]):
         """The codec of the messages the server sends, if the route has a message type."""
         return self._template.send_model_codec
 
+    def solvable_parameters(self) -> list[inspect.Parameter]:
+        """The handler's parameters after the WebSocket, which FastAPI solves when the route
+        is added with ``typedws.fastapi.add_typed_route``."""
+        return handler_parameters(self.handler, skip=1)
+
     async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
-        ws = self._template.for_connection(scope, receive, send)
-        if not await ws.admit():
-            return  # refused: an Origin or subprotocols the route does not allow
+        opened = await self._open(scope, receive, send)
+        if opened is None:
+            return
+        ws, solved = opened
         try:
             if ws.auto_accept:
                 await ws.accept()
-            await self.handler(ws, **self._pass_params(ws.path_params))
+            await self.handler(ws, **{**self._pass_params(ws.path_params), **solved})
         except Exception as exc:
             await self._fail(ws, exc)
         else:
             await ws.finish()
+
+    async def _open(
+        self, scope: Scope, receive: Receive, send: Send
+    ) -> tuple[WebSocket[R, S], dict[str, Any]] | None:
+        """The connection's typed WebSocket and the values FastAPI solved for the handler;
+        ``None`` when refused before accept: by ``admit`` (an Origin or subprotocols the
+        route does not allow), or as a route that FastAPI's routing reached without solving
+        its dependencies (one put in a FastAPI router's ``routes`` instead of added with
+        ``add_typed_route``)."""
+        ws = self._template.for_connection(scope, receive, send)
+        solved: dict[str, Any] | None = scope.get(SOLVED_ARGUMENTS)
+        if solved is None and in_fastapi_routing(scope):
+            logger.error("%s", unsolved_error(self.__name__))
+            await ws.reject()
+            return None
+        if not await ws.admit():
+            return None
+        return ws, {} if solved is None else solved
 
     async def _fail(self, ws: WebSocket[R, S], exc: Exception) -> None:
         """End the session of *ws* after *exc*: close with its code, or 1011 and a log line."""
@@ -170,7 +195,7 @@ class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
         *,
         name: str | None = None,
         middleware: Sequence[Middleware] | None = None,
-        value_type: Literal["text"] | None = None,
+        value_type: None = None,
         receive_type: Literal["text"] | None = None,
         send_type: Literal["text"] | None = None,
         model: None = None,
@@ -458,7 +483,7 @@ class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
         *,
         name: str | None = None,
         middleware: Sequence[Middleware] | None = None,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -474,7 +499,7 @@ class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
         *,
         name: str | None = None,
         middleware: Sequence[Middleware] | None = None,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -538,7 +563,7 @@ class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
         *,
         name: str | None = None,
         middleware: Sequence[Middleware] | None = None,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -554,13 +579,29 @@ class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
         *,
         name: str | None = None,
         middleware: Sequence[Middleware] | None = None,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
         receive_model: TypeAdapter[RM],
         send_model: TypeAdapter[SM],
         **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[str, str],
+        path: str,
+        endpoint: Handler[str, str],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["text"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
     ) -> None: ...
     @overload
     def __init__(
@@ -571,8 +612,8 @@ class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
         name: str | None = None,
         middleware: Sequence[Middleware] | None = None,
         value_type: Literal["bytes"],
-        receive_type: Literal["bytes"] | None = None,
-        send_type: Literal["bytes"] | None = None,
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
         model: None = None,
         receive_model: None = None,
         send_model: None = None,
@@ -587,12 +628,76 @@ class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
         name: str | None = None,
         middleware: Sequence[Middleware] | None = None,
         value_type: Literal["json"],
-        receive_type: Literal["json"] | None = None,
-        send_type: Literal["json"] | None = None,
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
         model: None = None,
         receive_model: None = None,
         send_model: None = None,
         **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, SM],
+        path: str,
+        endpoint: Handler[RM, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, SM],
+        path: str,
+        endpoint: Handler[RM, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, SM],
+        path: str,
+        endpoint: Handler[RM, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[RM, SM],
+        path: str,
+        endpoint: Handler[RM, SM],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
     ) -> None: ...
     @overload
     def __init__(
@@ -602,7 +707,7 @@ class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
         *,
         name: str | None = None,
         middleware: Sequence[Middleware] | None = None,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: TypeForm[T],
@@ -618,9 +723,41 @@ class WebSocketRoute(StarletteWebSocketRoute, Generic[R, S]):
         *,
         name: str | None = None,
         middleware: Sequence[Middleware] | None = None,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
+        model: TypeAdapter[T],
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[T, T],
+        path: str,
+        endpoint: Handler[T, T],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: TypeForm[T],
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocketRoute[T, T],
+        path: str,
+        endpoint: Handler[T, T],
+        *,
+        name: str | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
         model: TypeAdapter[T],
         receive_model: None = None,
         send_model: None = None,
@@ -688,7 +825,7 @@ def route(
     *,
     name: str | None = None,
     middleware: Sequence[Middleware] | None = None,
-    value_type: Literal["text"] | None = None,
+    value_type: None = None,
     receive_type: Literal["text"] | None = None,
     send_type: Literal["text"] | None = None,
     model: None = None,
@@ -940,7 +1077,7 @@ def route(
     *,
     name: str | None = None,
     middleware: Sequence[Middleware] | None = None,
-    value_type: Literal["model"] | None = None,
+    value_type: None = None,
     receive_type: Literal["model"] | None = None,
     send_type: Literal["model"] | None = None,
     model: None = None,
@@ -954,7 +1091,7 @@ def route(
     *,
     name: str | None = None,
     middleware: Sequence[Middleware] | None = None,
-    value_type: Literal["model"] | None = None,
+    value_type: None = None,
     receive_type: Literal["model"] | None = None,
     send_type: Literal["model"] | None = None,
     model: None = None,
@@ -1010,7 +1147,7 @@ def route(
     *,
     name: str | None = None,
     middleware: Sequence[Middleware] | None = None,
-    value_type: Literal["model"] | None = None,
+    value_type: None = None,
     receive_type: Literal["model"] | None = None,
     send_type: Literal["model"] | None = None,
     model: None = None,
@@ -1024,7 +1161,7 @@ def route(
     *,
     name: str | None = None,
     middleware: Sequence[Middleware] | None = None,
-    value_type: Literal["model"] | None = None,
+    value_type: None = None,
     receive_type: Literal["model"] | None = None,
     send_type: Literal["model"] | None = None,
     model: None = None,
@@ -1038,9 +1175,23 @@ def route(
     *,
     name: str | None = None,
     middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["text"],
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
+    model: None = None,
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[SocketOptions[str]],
+) -> Callable[[Handler[str, str]], WebSocketRoute[str, str]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
     value_type: Literal["bytes"],
-    receive_type: Literal["bytes"] | None = None,
-    send_type: Literal["bytes"] | None = None,
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
     model: None = None,
     receive_model: None = None,
     send_model: None = None,
@@ -1053,8 +1204,8 @@ def route(
     name: str | None = None,
     middleware: Sequence[Middleware] | None = None,
     value_type: Literal["json"],
-    receive_type: Literal["json"] | None = None,
-    send_type: Literal["json"] | None = None,
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
     model: None = None,
     receive_model: None = None,
     send_model: None = None,
@@ -1066,7 +1217,63 @@ def route(
     *,
     name: str | None = None,
     middleware: Sequence[Middleware] | None = None,
-    value_type: Literal["model"] | None = None,
+    value_type: Literal["model"],
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
+    model: None = None,
+    receive_model: TypeForm[RM],
+    send_model: TypeForm[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"],
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
+    model: None = None,
+    receive_model: TypeForm[RM],
+    send_model: TypeAdapter[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"],
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
+    model: None = None,
+    receive_model: TypeAdapter[RM],
+    send_model: TypeForm[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"],
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
+    model: None = None,
+    receive_model: TypeAdapter[RM],
+    send_model: TypeAdapter[SM],
+    **options: Unpack[SocketOptions[SM]],
+) -> Callable[[Handler[RM, SM]], WebSocketRoute[RM, SM]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: None = None,
     receive_type: Literal["model"] | None = None,
     send_type: Literal["model"] | None = None,
     model: TypeForm[T],
@@ -1080,9 +1287,37 @@ def route(
     *,
     name: str | None = None,
     middleware: Sequence[Middleware] | None = None,
-    value_type: Literal["model"] | None = None,
+    value_type: None = None,
     receive_type: Literal["model"] | None = None,
     send_type: Literal["model"] | None = None,
+    model: TypeAdapter[T],
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[SocketOptions[T]],
+) -> Callable[[Handler[T, T]], WebSocketRoute[T, T]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"],
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
+    model: TypeForm[T],
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[SocketOptions[T]],
+) -> Callable[[Handler[T, T]], WebSocketRoute[T, T]]: ...
+@overload
+def route(
+    path: str,
+    *,
+    name: str | None = None,
+    middleware: Sequence[Middleware] | None = None,
+    value_type: Literal["model"],
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
     model: TypeAdapter[T],
     receive_model: None = None,
     send_model: None = None,
@@ -1122,6 +1357,16 @@ def check_handler(handler: object) -> None:
         raise ConfigurationError(
             f"a handler must be an async function (async def), not {handler!r}"
         )
+
+
+def unsolved_error(name: str) -> ConfigurationError:
+    """The error of a typed route named *name* that a FastAPI app's routing reaches without
+    solving its dependencies."""
+    return ConfigurationError(
+        f"the typed route {name!r} is in a FastAPI app's routes as a Starlette route, where"
+        " FastAPI's dependencies and its router's prefix do not reach it: add it with"
+        " typedws.fastapi.add_typed_route(router, route); connections to it are refused"
+    )
 
 
 def is_handler_app(endpoint: object) -> TypeIs[HandlerApp[Any, Any]]:
