@@ -13,17 +13,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Concatenate,
-    Generic,
-    Literal,
-    TypeAlias,
-    TypeVar,
-    cast,
-    overload,
-)
+from typing import Any, Generic, Literal, ParamSpec, TypeVar, cast, overload
 
 from pydantic import TypeAdapter
 from pydantic_core import PydanticSerializationError, to_jsonable_python
@@ -32,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocketState
 from typing_extensions import TypeForm, Unpack
 
+from typedws._handler_types import ConnectHook, DisconnectHook, MessageHandler, RequestHandler
 from typedws._solved import handler_parameters
 from typedws.codec import MessageCodec, SchemaMode
 from typedws.codes import CloseCode
@@ -55,27 +46,10 @@ R = TypeVar("R")
 S = TypeVar("S")
 T = TypeVar("T")
 V = TypeVar("V")
-P = TypeVar("P")
+Reply = TypeVar("Reply")
 RM = TypeVar("RM")
 SM = TypeVar("SM")
-
-if TYPE_CHECKING:
-    MessageHandler: TypeAlias = Callable[Concatenate[V, WebSocket[R, S], ...], Awaitable[S | None]]
-    """``async def handler(message: V, ws: WebSocket[R, S], **path_params) -> S | None``: what
-    it returns, unless ``None``, is sent."""
-
-    RequestHandler: TypeAlias = Callable[Concatenate[V, WebSocket[R, S], ...], Awaitable[P]]
-    """``async def handler(request: V, ws: WebSocket[R, S], **path_params) -> P``: its reply,
-    sent with the request's correlation id."""
-
-    ConnectHook: TypeAlias = Callable[Concatenate[WebSocket[R, S], ...], Awaitable[None]]
-    """``async def on_connect(ws, **path_params) -> None``: runs before accept; may refuse."""
-
-    DisconnectHook: TypeAlias = Callable[Concatenate[WebSocket[R, S], ...], Awaitable[None]]
-    """``async def on_disconnect(ws, **path_params) -> None``: runs once the connection is over;
-    ``ws.close_code`` says how it ended."""
-else:  # Python 3.10's Concatenate does not take "...": runtime stand-ins
-    MessageHandler = RequestHandler = ConnectHook = DisconnectHook = Callable[..., Awaitable[Any]]
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -298,12 +272,11 @@ class Endpoint(Generic[R, S]):
         """The codec of the messages the server sends."""
         return self._send_codec
 
-    def on(
-        self, variant: type[V], /
-    ) -> Callable[[MessageHandler[V, R, S]], MessageHandler[V, R, S]]:
-        """Register the handler of the client messages of type *variant*."""
+    def on(self, variant: type[V], /) -> Callable[[MessageHandler[V, R, S, T, P]], Callable[P, T]]:
+        """Register the handler of the client messages of type *variant*; the decorator
+        returns it as it is."""
 
-        def register(handler: MessageHandler[V, R, S]) -> MessageHandler[V, R, S]:
+        def register(handler: MessageHandler[V, R, S, T, P]) -> Callable[P, T]:
             check_handler(handler)
             self._register(variant, _Registered(handler, path_param_filter(handler, skip=2)))
             return handler
@@ -311,9 +284,10 @@ class Endpoint(Generic[R, S]):
         return register
 
     def request(
-        self, variant: type[V], /, *, reply: type[P], correlation_id: str = "id"
-    ) -> Callable[[RequestHandler[V, R, S, P]], RequestHandler[V, R, S, P]]:
-        """Register the handler of the requests of type *variant*, answered with a *reply*.
+        self, variant: type[V], /, *, reply: type[Reply], correlation_id: str = "id"
+    ) -> Callable[[RequestHandler[V, R, S, Reply, T, P]], Callable[P, T]]:
+        """Register the handler of the requests of type *variant*, answered with a *reply*;
+        the decorator returns it as it is.
 
         Both models declare the *correlation_id* field; the reply is sent with the
         request's value in it.
@@ -330,7 +304,7 @@ class Endpoint(Generic[R, S]):
         if reply not in self._sends:
             raise ConfigurationError(f"{reply.__name__} is not one of the messages sent")
 
-        def register(handler: RequestHandler[V, R, S, P]) -> RequestHandler[V, R, S, P]:
+        def register(handler: RequestHandler[V, R, S, Reply, T, P]) -> Callable[P, T]:
             check_handler(handler)
             picked = path_param_filter(handler, skip=2)
             self._register(variant, _Registered(handler, picked, correlation_id, reply))
@@ -338,15 +312,17 @@ class Endpoint(Generic[R, S]):
 
         return register
 
-    def on_connect(self, hook: ConnectHook[R, S], /) -> ConnectHook[R, S]:
+    def on_connect(self, hook: ConnectHook[R, S, T, P], /) -> Callable[P, T]:
         """Register the hook run before accept: it may refuse (``ws.reject()``,
-        ``ws.close(code)``) or put state on the connection (``ws.state``)."""
+        ``ws.close(code)``) or put state on the connection (``ws.state``). Returns the hook
+        as it is."""
         check_handler(hook)
         self._on_connect = _Registered(hook, path_param_filter(hook, skip=1))
         return hook
 
-    def on_disconnect(self, hook: DisconnectHook[R, S], /) -> DisconnectHook[R, S]:
-        """Register the hook run exactly once after an accepted connection is over."""
+    def on_disconnect(self, hook: DisconnectHook[R, S, T, P], /) -> Callable[P, T]:
+        """Register the hook run exactly once after an accepted connection is over. Returns
+        the hook as it is."""
         check_handler(hook)
         self._on_disconnect = _Registered(hook, path_param_filter(hook, skip=1))
         return hook
