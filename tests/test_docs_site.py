@@ -5,6 +5,7 @@ tests do not run or type-check."""
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import os
 import re
 import subprocess
@@ -168,3 +169,15 @@ def test_snippets_include_only_the_readme_and_the_changelog() -> None:
         included |= set(re.findall(r'^--8<-- "([^":]+)', text, flags=re.MULTILINE))
     assert included <= {"README.md", "CHANGELOG.md"}
     assert not [block for block in blocks_of("CHANGELOG.md") if block.language == "python"]
+
+
+def test_the_docs_extra_formats_the_reference_signatures() -> None:
+    """The docs extra installs Ruff, which mkdocstrings formats the reference's separate
+    signatures with: a site built with that extra alone shows them one parameter a line, as
+    the tests' build does, not each on one long line."""
+    docs_extra = [
+        requirement
+        for requirement in importlib.metadata.requires("typedws") or []
+        if re.search(r"""extra\s*==\s*["']docs["']""", requirement)
+    ]
+    assert any(re.match(r"(ruff|black)\b", requirement) for requirement in docs_extra)
