@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import importlib.util
 import os
 import re
 import subprocess
@@ -81,7 +82,8 @@ class Loads(HTMLParser):
 def reference_modules() -> set[str]:
     """The modules the API reference pages document (their `::: module` lines)."""
     text = "\n".join(path.read_text(encoding="utf-8") for path in DOCS.glob("reference/*.md"))
-    return set(re.findall(r"^::: ([\w.]+)$", text, flags=re.MULTILINE))
+    documented = re.findall(r"^::: ([\w.]+)$", text, flags=re.MULTILINE)
+    return {name for name in documented if _is_module(name)}  # not single entries
 
 
 def test_the_site_builds_strictly(site: Path) -> None:
@@ -181,3 +183,25 @@ def test_the_docs_extra_formats_the_reference_signatures() -> None:
         if re.search(r"""extra\s*==\s*["']docs["']""", requirement)
     ]
     assert any(re.match(r"(ruff|black)\b", requirement) for requirement in docs_extra)
+
+
+def test_the_api_reference_has_each_name_the_pages_mention(site: Path) -> None:
+    """Every dotted `typedws.…` name the README and the pages mention has its place in the
+    API reference: a module its own section, anything else its entry."""
+    text = "\n".join((ROOT / page).read_text(encoding="utf-8") for page in reading_order())
+    html = "\n".join(path.read_text(encoding="utf-8") for path in site.glob("reference/**/*.html"))
+    modules = reference_modules()
+    missing = [
+        name
+        for name in sorted(set(re.findall(r"`(typedws(?:\.\w+)+)", text)))
+        if (name not in modules if _is_module(name) else f'id="{name}"' not in html)
+    ]
+    assert not missing
+
+
+def _is_module(name: str) -> bool:
+    """Whether *name* is an importable module (typedws.fastapi), not a name in one."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
