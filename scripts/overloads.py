@@ -3,10 +3,18 @@
 
 Each direction of a socket is one of five kinds: a message type given as a ``TypeForm`` or
 as a ``TypeAdapter`` (value type "model"), or the value type "text", "bytes" or "json".
-Every pair of kinds gets an overload, as do ``value_type="bytes"`` / ``"json"`` and
-``model=``; any other mix of options is a type error (and a ``ConfigurationError`` at
-runtime). The overloads go between marker comments in the modules; ``--check`` fails when
-a module differs from what this script writes (run in ``.ci/run``).
+Without ``value_type``, every pair of kinds gets an overload, and so does ``model=``. An
+explicit ``value_type`` overrides ``receive_type`` and ``send_type``, as in the seed: its
+overloads take any value type for those two and type the socket by ``value_type`` alone
+("text", "bytes", "json"; "model" with ``model=`` or a message type for each direction).
+Any other mix of options is a type error (and a ``ConfigurationError`` at runtime). That
+is 36 overloads: mypy and pyright pick one by trying each in turn, so keep the table
+small. (One ``TypeForm[T] | TypeAdapter[T]`` parameter per message type would nearly halve
+it, but mypy then infers ``Never`` from a union given as a ``TypeForm``, ``A | B`` or an
+``Annotated`` one.)
+
+The overloads go between marker comments in the modules; ``--check`` fails when a module
+differs from what this script writes (run in ``.ci/run``).
 
     python scripts/overloads.py [--check]
 """
@@ -48,6 +56,12 @@ KINDS = (
 
 _NO_MODELS = ("model: None = None", "receive_model: None = None", "send_model: None = None")
 
+_OVERRIDDEN = tuple(
+    f'{direction}_type: Literal["text", "bytes", "json", "model"] | None = None'
+    for direction in ("receive", "send")
+)
+"""``receive_type`` and ``send_type`` beside an explicit ``value_type``: any, it wins."""
+
 
 @dataclass(frozen=True)
 class Overload:
@@ -63,56 +77,66 @@ def _literal(literal: str, optional: bool) -> str:
     return f'Literal["{literal}"] | None = None' if optional else f'Literal["{literal}"]'
 
 
-def _pair(receive: Kind, send: Kind) -> Overload:
-    same = receive.literal == send.literal and receive.optional
-    params = [
-        f"value_type: {_literal(receive.literal, True)}" if same else "value_type: None = None",
-        f"receive_type: {_literal(receive.literal, receive.optional)}",
-        f"send_type: {_literal(send.literal, send.optional)}",
-        "model: None = None",
-    ]
+def _message_types(receive: Kind, send: Kind) -> tuple[str, ...]:
+    """The three model options of a pair of kinds: ``model`` left out, one per direction."""
+    params = ["model: None = None"]
     for direction, kind, var in (("receive", receive, "RM"), ("send", send, "SM")):
         typed = f"{kind.model}[{var}]" if kind.model else "None = None"
         params.append(f"{direction}_model: {typed}")
-    models = receive.model is not None and send.model is not None
-    return Overload(tuple(params), receive.value or "RM", send.value or "SM", models)
+    return tuple(params)
 
 
-def _both(literal: str, value: str) -> Overload:
-    return Overload(
-        (
-            f"value_type: {_literal(literal, False)}",
-            f"receive_type: {_literal(literal, True)}",
-            f"send_type: {_literal(literal, True)}",
-            *_NO_MODELS,
-        ),
-        value,
-        value,
-        models=False,
+def _pair(receive: Kind, send: Kind) -> Overload:
+    """No ``value_type``: each direction typed by its own value type and message type."""
+    params = (
+        "value_type: None = None",
+        f"receive_type: {_literal(receive.literal, receive.optional)}",
+        f"send_type: {_literal(send.literal, send.optional)}",
+        *_message_types(receive, send),
     )
+    models = receive.model is not None and send.model is not None
+    return Overload(params, receive.value or "RM", send.value or "SM", models)
 
 
-def _model(model: str) -> Overload:
-    return Overload(
-        (
-            f"value_type: {_literal('model', True)}",
+def _given(kind: Kind) -> Overload:
+    """An explicit ``value_type`` without a model: both directions are its value."""
+    params = (f"value_type: {_literal(kind.literal, False)}", *_OVERRIDDEN, *_NO_MODELS)
+    return Overload(params, kind.value, kind.value, models=False)
+
+
+def _given_models(receive: Kind, send: Kind) -> Overload:
+    """``value_type="model"`` with a message type for each direction."""
+    params = (
+        f"value_type: {_literal('model', False)}",
+        *_OVERRIDDEN,
+        *_message_types(receive, send),
+    )
+    return Overload(params, "RM", "SM")
+
+
+def _model(model: str, *, given: bool) -> Overload:
+    """``model=``: with ``value_type="model"`` (*given*), whatever the other two say."""
+    types = (
+        (f"value_type: {_literal('model', False)}", *_OVERRIDDEN)
+        if given
+        else (
+            "value_type: None = None",
             f"receive_type: {_literal('model', True)}",
             f"send_type: {_literal('model', True)}",
-            f"model: {model}[T]",
-            "receive_model: None = None",
-            "send_model: None = None",
-        ),
-        "T",
-        "T",
+        )
     )
+    params = (*types, f"model: {model}[T]", "receive_model: None = None", "send_model: None = None")
+    return Overload(params, "T", "T")
 
+
+_MODELS = tuple(kind for kind in KINDS if kind.model)
+_MESSAGE_TYPES = ("TypeForm", "TypeAdapter")
 
 OVERLOADS = (
     *(_pair(receive, send) for receive in KINDS for send in KINDS),
-    _both("bytes", "bytes"),
-    _both("json", "Any"),
-    _model("TypeForm"),
-    _model("TypeAdapter"),
+    *(_given(kind) for kind in KINDS if not kind.model),
+    *(_given_models(receive, send) for receive in _MODELS for send in _MODELS),
+    *(_model(model, given=given) for given in (False, True) for model in _MESSAGE_TYPES),
 )
 """In order: an explicit ``None`` for a message type meets the overloads without one first."""
 

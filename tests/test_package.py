@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import inspect
+import re
 import types
 from pathlib import Path
 from typing import get_origin
@@ -45,3 +46,19 @@ def test_version_matches_the_distribution() -> None:
 def test_ships_py_typed() -> None:
     """The package is marked as typed (PEP 561)."""
     assert (Path(typedws.__file__).parent / "py.typed").is_file()
+
+
+def test_ci_tests_the_oldest_and_newest_supported_pythons() -> None:
+    """The classifiers list every Python from requires-python's minimum on, with no gap, and
+    .ci/run tests the oldest and the newest of them."""
+    root = Path(__file__).resolve().parent.parent
+    pyproject = (root / "pyproject.toml").read_text()
+    minimum = re.search(r'^requires-python = ">=3\.(\d+)"$', pyproject, re.M)
+    assert minimum is not None
+    minors = sorted(
+        map(int, re.findall(r'"Programming Language :: Python :: 3\.(\d+)"', pyproject))
+    )
+    assert minors == list(range(int(minimum.group(1)), minors[-1] + 1))
+    tested = re.search(r"^other_pythons=\((.*)\)$", (root / ".ci/run").read_text(), re.M)
+    assert tested is not None
+    assert tested.group(1).split() == [f"3.{minors[0]}", f"3.{minors[-1]}"]

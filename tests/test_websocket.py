@@ -536,9 +536,9 @@ async def never(*_: Any) -> Any:
     raise AssertionError("not called")
 
 
-def test_value_type_and_defaults() -> None:
-    """value_type sets both directions; a direction with a model defaults to it."""
-    ws = WebSocket(scope(), never, never, value_type="bytes", receive_type="bytes")
+def test_value_type_overrides_and_defaults() -> None:
+    """value_type wins over receive_type/send_type; a direction with a model defaults to it."""
+    ws = WebSocket(scope(), never, never, value_type="bytes", receive_type="json")
     assert (ws.receive_type, ws.send_type, ws.value_type) == ("bytes", "bytes", "bytes")
     plain = WebSocket(scope(), never, never)
     assert (plain.receive_type, plain.send_type) == ("text", "text")

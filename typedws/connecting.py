@@ -100,7 +100,7 @@ class Connecting(Generic[R, S]):
 def connect(
     url: str,
     *,
-    value_type: Literal["text"] | None = None,
+    value_type: None = None,
     receive_type: Literal["text"] | None = None,
     send_type: Literal["text"] | None = None,
     model: None = None,
@@ -316,7 +316,7 @@ def connect(
 def connect(
     url: str,
     *,
-    value_type: Literal["model"] | None = None,
+    value_type: None = None,
     receive_type: Literal["model"] | None = None,
     send_type: Literal["model"] | None = None,
     model: None = None,
@@ -328,7 +328,7 @@ def connect(
 def connect(
     url: str,
     *,
-    value_type: Literal["model"] | None = None,
+    value_type: None = None,
     receive_type: Literal["model"] | None = None,
     send_type: Literal["model"] | None = None,
     model: None = None,
@@ -376,7 +376,7 @@ def connect(
 def connect(
     url: str,
     *,
-    value_type: Literal["model"] | None = None,
+    value_type: None = None,
     receive_type: Literal["model"] | None = None,
     send_type: Literal["model"] | None = None,
     model: None = None,
@@ -388,7 +388,7 @@ def connect(
 def connect(
     url: str,
     *,
-    value_type: Literal["model"] | None = None,
+    value_type: None = None,
     receive_type: Literal["model"] | None = None,
     send_type: Literal["model"] | None = None,
     model: None = None,
@@ -400,9 +400,21 @@ def connect(
 def connect(
     url: str,
     *,
+    value_type: Literal["text"],
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
+    model: None = None,
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[ClientOptions[str, str]],
+) -> Connecting[str, str]: ...
+@overload
+def connect(
+    url: str,
+    *,
     value_type: Literal["bytes"],
-    receive_type: Literal["bytes"] | None = None,
-    send_type: Literal["bytes"] | None = None,
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
     model: None = None,
     receive_model: None = None,
     send_model: None = None,
@@ -413,8 +425,8 @@ def connect(
     url: str,
     *,
     value_type: Literal["json"],
-    receive_type: Literal["json"] | None = None,
-    send_type: Literal["json"] | None = None,
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
     model: None = None,
     receive_model: None = None,
     send_model: None = None,
@@ -424,7 +436,55 @@ def connect(
 def connect(
     url: str,
     *,
-    value_type: Literal["model"] | None = None,
+    value_type: Literal["model"],
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
+    model: None = None,
+    receive_model: TypeForm[RM],
+    send_model: TypeForm[SM],
+    **options: Unpack[ClientOptions[RM, SM]],
+) -> Connecting[RM, SM]: ...
+@overload
+def connect(
+    url: str,
+    *,
+    value_type: Literal["model"],
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
+    model: None = None,
+    receive_model: TypeForm[RM],
+    send_model: TypeAdapter[SM],
+    **options: Unpack[ClientOptions[RM, SM]],
+) -> Connecting[RM, SM]: ...
+@overload
+def connect(
+    url: str,
+    *,
+    value_type: Literal["model"],
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
+    model: None = None,
+    receive_model: TypeAdapter[RM],
+    send_model: TypeForm[SM],
+    **options: Unpack[ClientOptions[RM, SM]],
+) -> Connecting[RM, SM]: ...
+@overload
+def connect(
+    url: str,
+    *,
+    value_type: Literal["model"],
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
+    model: None = None,
+    receive_model: TypeAdapter[RM],
+    send_model: TypeAdapter[SM],
+    **options: Unpack[ClientOptions[RM, SM]],
+) -> Connecting[RM, SM]: ...
+@overload
+def connect(
+    url: str,
+    *,
+    value_type: None = None,
     receive_type: Literal["model"] | None = None,
     send_type: Literal["model"] | None = None,
     model: TypeForm[T],
@@ -436,9 +496,33 @@ def connect(
 def connect(
     url: str,
     *,
-    value_type: Literal["model"] | None = None,
+    value_type: None = None,
     receive_type: Literal["model"] | None = None,
     send_type: Literal["model"] | None = None,
+    model: TypeAdapter[T],
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[ClientOptions[T, T]],
+) -> Connecting[T, T]: ...
+@overload
+def connect(
+    url: str,
+    *,
+    value_type: Literal["model"],
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
+    model: TypeForm[T],
+    receive_model: None = None,
+    send_model: None = None,
+    **options: Unpack[ClientOptions[T, T]],
+) -> Connecting[T, T]: ...
+@overload
+def connect(
+    url: str,
+    *,
+    value_type: Literal["model"],
+    receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+    send_type: Literal["text", "bytes", "json", "model"] | None = None,
     model: TypeAdapter[T],
     receive_model: None = None,
     send_model: None = None,

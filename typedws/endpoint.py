@@ -105,7 +105,7 @@ class Endpoint(Generic[R, S]):
     def __init__(
         self: Endpoint[RM, SM],
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -117,7 +117,7 @@ class Endpoint(Generic[R, S]):
     def __init__(
         self: Endpoint[RM, SM],
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -129,7 +129,7 @@ class Endpoint(Generic[R, S]):
     def __init__(
         self: Endpoint[RM, SM],
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -141,9 +141,57 @@ class Endpoint(Generic[R, S]):
     def __init__(
         self: Endpoint[RM, SM],
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[RM, SM],
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[RM, SM],
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[RM, SM],
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[RM, SM],
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
         model: None = None,
         receive_model: TypeAdapter[RM],
         send_model: TypeAdapter[SM],
@@ -153,7 +201,7 @@ class Endpoint(Generic[R, S]):
     def __init__(
         self: Endpoint[T, T],
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: TypeForm[T],
@@ -165,9 +213,33 @@ class Endpoint(Generic[R, S]):
     def __init__(
         self: Endpoint[T, T],
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
+        model: TypeAdapter[T],
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[T, T],
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: TypeForm[T],
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Endpoint[T, T],
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
         model: TypeAdapter[T],
         receive_model: None = None,
         send_model: None = None,

@@ -112,7 +112,7 @@ def build_codecs(
 ) -> Codecs:
     """Return the codecs for these options, or raise ``ConfigurationError`` naming the option.
 
-    ``value_type`` sets both directions and agrees with ``receive_type`` / ``send_type`` when
+    ``value_type`` sets both directions and overrides ``receive_type`` / ``send_type`` when
     those are given too; ``model`` excludes ``receive_model`` and ``send_model``.
     """
     if max_size is not None and not is_positive_int(max_size):
@@ -298,14 +298,11 @@ def _direction_type(
 def _type_option(
     direction: str, value_type: ValueType | None, own_type: ValueType | None
 ) -> tuple[str, ValueType | None]:
-    """The option that sets the value type of *direction*, and its value."""
-    own = f"{direction}_type"
+    """The option that sets the value type of *direction*, and its value: ``value_type``
+    when given, whatever ``receive_type`` / ``send_type`` say (as in the seed), else the
+    direction's own."""
     if value_type is None:
-        return own, own_type
-    if own_type is not None and own_type != value_type:
-        raise ConfigurationError(
-            f"value_type={value_type!r} and {own}={own_type!r} differ: give one, or the same"
-        )
+        return f"{direction}_type", own_type
     return "value_type", value_type
 
 

@@ -59,11 +59,11 @@ class WebSocket(TypedConnection[R, S]):
     ``WebSocket`` alone: ``WebSocket(websocket, model=Chat)``.
 
     Value types: ``value_type`` sets both directions, ``receive_type`` and ``send_type``
-    one each (given with ``value_type``, they must agree with it). Each is ``"text"``,
-    ``"bytes"``, ``"json"`` or ``"model"``, and defaults to ``"model"`` when that direction
-    has a model, else to ``"text"``; a direction with a model is ``"model"``. ``model`` is
-    the message type of both directions, ``receive_model`` / ``send_model`` of one (not
-    both forms at once): anything pydantic's ``TypeAdapter`` takes, or a ``TypeAdapter``;
+    one each; ``value_type``, when given, overrides the other two, as in Bocadillo. Each is
+    ``"text"``, ``"bytes"``, ``"json"`` or ``"model"``, and defaults to ``"model"`` when that
+    direction has a model, else to ``"text"``; a direction with a model is ``"model"``.
+    ``model`` is the message type of both directions, ``receive_model`` / ``send_model`` of
+    one (not both forms at once): anything pydantic's ``TypeAdapter`` takes, or a ``TypeAdapter``;
     a ``msgspec.Struct`` class or tagged union of them is typed by msgspec instead
     (``typedws.msgspec_codec``).
 
@@ -104,7 +104,7 @@ class WebSocket(TypedConnection[R, S]):
         receive: Receive,
         send: Send,
         *,
-        value_type: Literal["text"] | None = None,
+        value_type: None = None,
         receive_type: Literal["text"] | None = None,
         send_type: Literal["text"] | None = None,
         model: None = None,
@@ -118,7 +118,7 @@ class WebSocket(TypedConnection[R, S]):
         websocket: StarletteWebSocket,
         /,
         *,
-        value_type: Literal["text"] | None = None,
+        value_type: None = None,
         receive_type: Literal["text"] | None = None,
         send_type: Literal["text"] | None = None,
         model: None = None,
@@ -626,7 +626,7 @@ class WebSocket(TypedConnection[R, S]):
         receive: Receive,
         send: Send,
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -640,7 +640,7 @@ class WebSocket(TypedConnection[R, S]):
         websocket: StarletteWebSocket,
         /,
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -655,7 +655,7 @@ class WebSocket(TypedConnection[R, S]):
         receive: Receive,
         send: Send,
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -669,7 +669,7 @@ class WebSocket(TypedConnection[R, S]):
         websocket: StarletteWebSocket,
         /,
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -771,7 +771,7 @@ class WebSocket(TypedConnection[R, S]):
         receive: Receive,
         send: Send,
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -785,7 +785,7 @@ class WebSocket(TypedConnection[R, S]):
         websocket: StarletteWebSocket,
         /,
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -800,7 +800,7 @@ class WebSocket(TypedConnection[R, S]):
         receive: Receive,
         send: Send,
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -814,7 +814,7 @@ class WebSocket(TypedConnection[R, S]):
         websocket: StarletteWebSocket,
         /,
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: None = None,
@@ -824,14 +824,43 @@ class WebSocket(TypedConnection[R, S]):
     ) -> None: ...
     @overload
     def __init__(
+        self: WebSocket[str, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["text"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[str, str],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["text"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[str]],
+    ) -> None: ...
+    @overload
+    def __init__(
         self: WebSocket[bytes, bytes],
         scope: Scope,
         receive: Receive,
         send: Send,
         *,
         value_type: Literal["bytes"],
-        receive_type: Literal["bytes"] | None = None,
-        send_type: Literal["bytes"] | None = None,
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
         model: None = None,
         receive_model: None = None,
         send_model: None = None,
@@ -844,8 +873,8 @@ class WebSocket(TypedConnection[R, S]):
         /,
         *,
         value_type: Literal["bytes"],
-        receive_type: Literal["bytes"] | None = None,
-        send_type: Literal["bytes"] | None = None,
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
         model: None = None,
         receive_model: None = None,
         send_model: None = None,
@@ -859,8 +888,8 @@ class WebSocket(TypedConnection[R, S]):
         send: Send,
         *,
         value_type: Literal["json"],
-        receive_type: Literal["json"] | None = None,
-        send_type: Literal["json"] | None = None,
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
         model: None = None,
         receive_model: None = None,
         send_model: None = None,
@@ -873,12 +902,128 @@ class WebSocket(TypedConnection[R, S]):
         /,
         *,
         value_type: Literal["json"],
-        receive_type: Literal["json"] | None = None,
-        send_type: Literal["json"] | None = None,
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
         model: None = None,
         receive_model: None = None,
         send_model: None = None,
         **options: Unpack[SocketOptions[Any]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeForm[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeForm[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[RM, SM],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: None = None,
+        receive_model: TypeAdapter[RM],
+        send_model: TypeAdapter[SM],
+        **options: Unpack[SocketOptions[SM]],
     ) -> None: ...
     @overload
     def __init__(
@@ -887,7 +1032,7 @@ class WebSocket(TypedConnection[R, S]):
         receive: Receive,
         send: Send,
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: TypeForm[T],
@@ -901,7 +1046,7 @@ class WebSocket(TypedConnection[R, S]):
         websocket: StarletteWebSocket,
         /,
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: TypeForm[T],
@@ -916,7 +1061,7 @@ class WebSocket(TypedConnection[R, S]):
         receive: Receive,
         send: Send,
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
         model: TypeAdapter[T],
@@ -930,9 +1075,67 @@ class WebSocket(TypedConnection[R, S]):
         websocket: StarletteWebSocket,
         /,
         *,
-        value_type: Literal["model"] | None = None,
+        value_type: None = None,
         receive_type: Literal["model"] | None = None,
         send_type: Literal["model"] | None = None,
+        model: TypeAdapter[T],
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[T, T],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: TypeForm[T],
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[T, T],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: TypeForm[T],
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[T, T],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
+        model: TypeAdapter[T],
+        receive_model: None = None,
+        send_model: None = None,
+        **options: Unpack[SocketOptions[T]],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: WebSocket[T, T],
+        websocket: StarletteWebSocket,
+        /,
+        *,
+        value_type: Literal["model"],
+        receive_type: Literal["text", "bytes", "json", "model"] | None = None,
+        send_type: Literal["text", "bytes", "json", "model"] | None = None,
         model: TypeAdapter[T],
         receive_model: None = None,
         send_model: None = None,

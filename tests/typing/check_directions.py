@@ -63,7 +63,6 @@ async def contradictions(scope: Scope, receive: Receive, send: Send) -> None:
     WebSocket(scope, receive, send, receive_model=Join, receive_type="text")  # type: ignore[call-overload]
     WebSocket(scope, receive, send, model=Join, value_type="json")  # type: ignore[call-overload]
     WebSocket(scope, receive, send, model=Join, receive_model=Say)  # type: ignore[call-overload]
-    WebSocket(scope, receive, send, value_type="text", send_type="bytes")  # type: ignore[call-overload]
     WebSocket(scope, receive, send, receive_type="model")  # type: ignore[call-overload]
     WebSocket(scope, receive, send, value_type="modle")  # type: ignore[call-overload]
     WebSocket(scope, receive, send, recieve_model=Join)  # type: ignore[call-overload]
