@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,6 +37,8 @@ class ASGIOpener:
     additional_headers: Mapping[str, str] | Sequence[tuple[str, str]] | None
     open_timeout: float | None
     close_timeout: float | None
+    state: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    """The lifespan's state: each connection's scope gets a copy, as servers give it."""
 
     async def __call__(self) -> Transport:
         """Run the app on a new connection; return when it accepted (or raise
@@ -68,7 +70,7 @@ class ASGIOpener:
             "query_string": parts.query.encode(),
             "headers": headers,
             "subprotocols": list(self.subprotocols or ()),
-            "state": {},
+            "state": dict(self.state),
             "extensions": {"websocket.http.response": {}},
         }
 
