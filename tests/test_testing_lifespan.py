@@ -174,26 +174,6 @@ def test_entering_twice_at_once_is_refused() -> None:
     run(main())
 
 
-def test_the_readme_broadcast_example() -> None:
-    """The README's Broadcast room, whose broadcast the app's lifespan connects, works under
-    ``async with TestClient(live_app)``: what one member says reaches both, with its offset."""
-    namespace = run_examples()
-    say, posted = namespace["Say"], namespace["Posted"]
-
-    async def main() -> None:
-        async with TestClient(namespace["live_app"]) as client:
-            alice = client.connect("/live/news", receive_model=posted, send_model=say)
-            bob = client.connect("/live/news", receive_model=posted, send_model=say)
-            async with alice as alice, bob as bob:
-                await alice.send(say(type="say", text="hi"))
-                for ws in (alice, bob):
-                    message = await ws.receive()
-                    assert message.text == "hi"
-                    assert message.offset
-
-    run(main())
-
-
 def test_a_room_without_the_lifespan_says_how_to_run_it(caplog: pytest.LogCaptureFixture) -> None:
     """The README's Broadcast room connected to outside ``async with`` (no lifespan, so no
     broadcast) closes with 1011, and the error logged says what runs the lifespan."""
