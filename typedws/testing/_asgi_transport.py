@@ -8,7 +8,6 @@ what an ASGI server would give it (``websocket.connect``, the client's messages,
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +19,7 @@ from typedws._transport import Transport, TransportClosed
 from typedws.codec import Message
 from typedws.codes import CloseCode
 from typedws.errors import HandshakeRejected
+from typedws.testing._tasks import end
 
 __all__ = ["ASGIOpener"]
 
@@ -165,12 +165,6 @@ class _ASGITransport(Transport):
         task = self._task
         if task is None:
             return
-        await asyncio.wait({task}, timeout=self._close_timeout)
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-            return
-        error = None if task.cancelled() else task.exception()
+        error = await end(task, self._close_timeout)
         if error is not None:
             raise error  # the app raised: the test sees it, as with Starlette's TestClient

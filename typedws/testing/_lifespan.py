@@ -9,12 +9,12 @@ reports failed raises what the app raised.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 from starlette.types import ASGIApp
 
 from typedws.codec import Message
+from typedws.testing._tasks import end
 
 __all__ = ["Lifespan"]
 
@@ -82,21 +82,11 @@ class Lifespan:
         """Wait for the app's lifespan to end (within the timeout); raise what it raised,
         unless *quiet*."""
         task, self._task = self._task, None
-        if task is None:
-            return
-        done, _ = await asyncio.wait({task}, timeout=self._timeout)
-        if not done:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-            return
-        error = None if task.cancelled() else task.exception()
+        error = None if task is None else await end(task, self._timeout)
         if error is not None and not quiet:
             raise error
 
     async def _cancel(self) -> None:
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await end(task, 0)
