@@ -60,7 +60,9 @@ def assert_round_trips(
     given (for types ``from_type`` cannot draw). On failure raises ``AssertionError`` for
     the smallest failing value hypothesis finds, naming each field that changed (a path
     like ``items[2].price``) with what was sent and what came back, or the reason typedws
-    refused to send or receive it. Call it from a test (not from inside ``@given``).
+    refused to send (with the path of the part it cannot write) or to receive it. Call it
+    from a test (not from inside ``@given``). It runs under the active hypothesis profile
+    for all it does not set (the database, ``derandomize``).
     """
     codecs = build_codecs(
         value_type=None,
