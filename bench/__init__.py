@@ -1,1 +1,1 @@
-"""The typedws benchmark suite: ``python -m bench`` (see README, "Performance")."""
+"""The typedws benchmark suite: ``python -m bench`` (see docs/performance.md)."""

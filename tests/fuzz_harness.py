@@ -180,7 +180,7 @@ class Fuzz:
 
     def invalid_utf8_outcome(self) -> Outcome:
         """A text frame of invalid UTF-8: uvicorn's websockets-sansio closes with 1007 itself;
-        its wsproto sends no close frame (left to uvicorn, see README "Security")."""
+        its wsproto sends no close frame (left to uvicorn, see docs/security.md)."""
         if self.ws == "websockets-sansio":
             return Outcome(close=(1007, ""))
         return Outcome(dropped=True)

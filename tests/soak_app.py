@@ -3,7 +3,7 @@ own.
 
 A client connects to ``/soak/{client}``, sends ``Ping`` messages and gets one ``Pong`` per
 ``Ping``, carrying the client id of its URL and the ``Ping``'s sequence number and text. A
-message that does not fit closes the connection with the code of README's table (the
+message that does not fit closes the connection with the code of the close-code table (the
 default ``on_invalid="close"``). ``GET /state`` reports the connections open right now,
 the most open at once and how many have ended, so the test knows that they were all open
 together and when the server has let every one go.

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from starlette.websockets import WebSocketDisconnect
 
 from tests.redis_server import RedisServer
@@ -118,6 +118,29 @@ def test_publish_by_name_and_subscribe_by_name(url: str) -> None:
             await broadcast.publish(name, {"type": "said", "text": "b"}, type=Said)
             got = await take(stream, 2)
             assert [d.message.text for d in got] == ["a", "b"]
+
+    run(body)
+
+
+def test_a_type_adapter_is_a_message_type(url: str) -> None:
+    """A TypeAdapter is a topic's message type, as the checkers type it: in Topic, in
+    subscribe by name and in room by name, its messages are validated by that adapter."""
+
+    async def body() -> None:
+        adapter: TypeAdapter[Said] = TypeAdapter(Said)
+        topic = Topic(f"a-{uuid.uuid4().hex[:8]}", adapter)
+        async with (
+            Broadcast(url) as broadcast,
+            broadcast.subscribe(topic) as stream,
+            broadcast.subscribe(topic.name, adapter) as by_name,
+        ):
+            member = FakeMember()
+            assert await broadcast.room(topic.name, adapter).join(member)
+            await broadcast.publish(topic, Said(text="a"))
+            assert [d.message for d in await take(stream, 1)] == [Said(text="a")]
+            assert [d.message for d in await take(by_name, 1)] == [Said(text="a")]
+            await settle(lambda: member.sent == [Said(text="a")])
+            await broadcast.leave_all(member)
 
     run(body)
 

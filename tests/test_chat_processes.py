@@ -1,7 +1,7 @@
 """The demo chat on several OS processes: uvicorn servers of ``examples.chat.app`` sharing
 one test-owned ``redis-server``, with typed clients (``typedws.connect``) on each; a client
-that is dropped while the room talks comes back and gets what it missed; and the README's
-command, ``python -m examples.chat --redis URL``, with its two workers."""
+that is dropped while the room talks comes back and gets what it missed; and the Broadcast
+page's command, ``python -m examples.chat --redis URL``, with its two workers."""
 
 from __future__ import annotations
 

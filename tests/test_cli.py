@@ -512,6 +512,7 @@ APP_TWICE = """
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 from typedws import WebSocket, route
+from typedws.fastapi import add_typed_route
 
 class Say(BaseModel):
     text: str
@@ -521,7 +522,7 @@ async def chat(ws: WebSocket[Say, Say]) -> None:
     pass
 
 shared = APIRouter()
-shared.routes.append(chat)
+add_typed_route(shared, chat)
 app = FastAPI()
 app.include_router(shared, prefix="/v1")
 app.include_router(shared, prefix="/v2")

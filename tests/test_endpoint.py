@@ -9,7 +9,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_origin
 
 import pytest
 from pydantic import BaseModel, Field
@@ -687,3 +687,35 @@ def test_a_handler_that_is_not_async_is_refused_when_registered(register: Any) -
     fresh = Endpoint(receive_model=endpoint.receive_adapter, send_model=endpoint.send_adapter)
     with pytest.raises(ConfigurationError, match=r"must be an async function \(async def\)"):
         register(fresh)(plain_handler)
+
+
+def test_the_decorators_return_the_function_itself() -> None:
+    """on, request, on_connect and on_disconnect hand back the very function, as their types
+    say (Callable[P, T], the function as declared)."""
+    endpoint = api_endpoint()
+    fresh = Endpoint(receive_model=endpoint.receive_adapter, send_model=endpoint.send_adapter)
+
+    async def handler(message: Any, ws: Any) -> None:
+        pass
+
+    async def hook(ws: Any) -> None:
+        pass
+
+    assert fresh.on(Say)(handler) is handler
+    assert fresh.request(Ask, reply=Answer)(handler) is handler
+    assert fresh.on_connect(hook) is hook
+    assert fresh.on_disconnect(hook) is hook
+
+
+def test_the_handler_shapes_take_their_first_parameters_at_run_time() -> None:
+    """MessageHandler[V, R, S] and the other shapes subscript at run time with their last
+    parameters left out, as an annotation evaluated at run time (pydantic, FastAPI) does."""
+    from typedws.endpoint import ConnectHook, DisconnectHook, MessageHandler, RequestHandler
+
+    shapes = {
+        MessageHandler: MessageHandler[Say, Any, Said],
+        RequestHandler: RequestHandler[Ask, Any, Said, Answer],
+        ConnectHook: ConnectHook[Any, Said],
+        DisconnectHook: DisconnectHook[Any, Said],
+    }
+    assert all(get_origin(shape) is protocol for protocol, shape in shapes.items())

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from tests.server import WS_IMPLEMENTATIONS, connect, run_server
 from typedws import Endpoint, ErrorReply, WebSocket
+from typedws.fastapi import add_typed_route
 from typedws.schema import asyncapi, typed_routes
 
 
@@ -64,7 +65,7 @@ async def gone(ws: Socket, org: str) -> None:
 
 def build_app() -> FastAPI:
     router = APIRouter()
-    router.routes.append(desk.route("/desk", name="desk"))
+    add_typed_route(router, desk.route("/desk", name="desk"))
     api = FastAPI()
     api.include_router(router, prefix="/v1/orgs/{org}")
     return api

@@ -1,5 +1,6 @@
-"""FastAPI as a home for typed routes: in an ``APIRouter`` mounted with a prefix, nested
-routers and ``APIRouter(routes=...)``, over a real uvicorn, and found by schema export."""
+"""FastAPI as a home for typed routes added with ``add_typed_route``: in an ``APIRouter``
+mounted with a prefix, in nested routers and on the app, over a real uvicorn, and found by
+schema export."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.server import WS_IMPLEMENTATIONS, close_of, connect, run_server
 from tests.test_routing import Tagging
 from typedws import WebSocket, WebSocketRoute, route
 from typedws.cli import main
+from typedws.fastapi import add_typed_route
 from typedws.schema import typed_routes
 
 
@@ -38,15 +40,23 @@ async def tagged(ws: WebSocket[str, str]) -> None:
     await ws.send(ws.headers["x-tag"])
 
 
+async def tagged_top(ws: WebSocket[str, str]) -> None:
+    """Sends the path it was reached at."""
+    await ws.send(ws.url.path)
+
+
 def build_app() -> FastAPI:
-    """Typed routes appended to a router, in a nested router and given as routes=."""
+    """Typed routes added to a router, in a nested router with a prefix of its own, and to
+    the app itself."""
     router = APIRouter()
-    router.routes.append(room_echo)
-    router.routes.append(WebSocketRoute("/tagged", tagged, middleware=[Middleware(Tagging)]))
-    inner = APIRouter(routes=[nested_echo])
-    router.include_router(inner, prefix="/inner")
+    add_typed_route(router, room_echo)
+    add_typed_route(router, WebSocketRoute("/tagged", tagged, middleware=[Middleware(Tagging)]))
+    inner = APIRouter(prefix="/inner")
+    add_typed_route(inner, nested_echo)
+    router.include_router(inner)
     api = FastAPI()
     api.include_router(router, prefix="/v1")
+    add_typed_route(api, route("/top")(tagged_top))
     return api
 
 
@@ -87,6 +97,12 @@ def test_route_middleware_survives_the_router(url: str) -> None:
         assert client.recv(timeout=10) == "tagged"
 
 
+def test_a_typed_route_on_the_app_itself(url: str) -> None:
+    """A typed route added to the FastAPI app is served at its own path."""
+    with connect(f"{url}/top") as client:
+        assert client.recv(timeout=10) == "/top"
+
+
 def test_schema_export_finds_routes_at_their_prefixed_address(tmp_path: Path) -> None:
     """Schema export lists routes under routers with their full paths, and writes them."""
     paths = {typed.name: typed.address for typed in typed_routes(app)}
@@ -94,6 +110,7 @@ def test_schema_export_finds_routes_at_their_prefixed_address(tmp_path: Path) ->
         "room_echo": "/v1/rooms/{room}",
         "tagged": "/v1/tagged",
         "nested_echo": "/v1/inner/nested/echo",
+        "tagged_top": "/top",
     }
     assert main(["schema", "export", "tests.test_fastapi:app", "--out", str(tmp_path)]) == 0
     asyncapi = json.loads((tmp_path / "asyncapi.json").read_text(encoding="utf-8"))

@@ -226,8 +226,8 @@ def test_say_values_round_trip_over_the_wire(url: str) -> None:
 
 
 def test_readme_example() -> None:
-    """The README's msgspec example answers a speak, and closes 1008 with the reason the
-    README shows for an unknown tag."""
+    """The msgspec page's example answers a speak, and closes 1008 with the reason the page
+    shows for an unknown tag."""
     route = run_examples()["fast_chat"]
     with run_server(Starlette(routes=[route])) as base, connect(base + "/fast/lobby") as client:
         client.send('{"type": "enter", "name": "ann"}')

@@ -1,4 +1,5 @@
-"""The README's examples run as written, over a real server."""
+"""The examples of the README and of the documentation pages run as written, over a real
+server (read in the order tests/docs_examples.py gives)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,20 @@ import pytest
 from starlette.applications import Starlette
 from websockets.exceptions import InvalidStatus
 
+from tests.docs_examples import DOCS, EXAMPLES
 from tests.server import close_of, connect, run_server
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+BLOCKS = [example.code for example in EXAMPLES]
 
 
 def run_examples() -> dict[str, Any]:
-    """Execute the README's route examples, in order, in one namespace."""
+    """Execute the route examples of the README and the pages, in reading order, in one
+    namespace."""
     namespace: dict[str, Any] = {"__name__": "readme"}
-    for block in BLOCKS:
+    for example in EXAMPLES:
+        block = example.code
         if ("@route(" in block or "Endpoint(" in block) and "a type error" not in block:
-            exec(compile(block, "README.md", "exec", dont_inherit=True), namespace)
+            exec(example.compiled(), namespace)
     return namespace
 
 
@@ -97,9 +100,9 @@ def test_endpoint_example() -> None:
 
 
 def test_every_test_the_guarantees_name_exists() -> None:
-    """Each test file and test the README's Guarantees section names is there, so that no
-    promise points at a test that was renamed or removed."""
-    section = README.split("## Guarantees", 1)[1].split("\n## ", 1)[0]
+    """Each test file and test the Guarantees page names is there, so that no promise points
+    at a test that was renamed or removed."""
+    section = (DOCS / "guarantees.md").read_text(encoding="utf-8")
     named = set(re.findall(r"`(tests/\w+\.py)(?:::(\w+))?`", section))
     assert len(named) >= 10
     root = Path(__file__).resolve().parents[1]

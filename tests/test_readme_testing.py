@@ -1,7 +1,7 @@
-"""The README's test examples run as written in a fresh project, with only what the README
+"""The testing page's examples run as written in a fresh project, with only what the page
 says to install (``pip install 'typedws[testing]' pytest``, from this checkout until the
 first release) in a new virtual environment: the test client's examples pass, and the
-message contract example finds the round-trip bug of its model; with the fix the README
+message contract example finds the round-trip bug of its model; with the fix the page
 gives, it passes."""
 
 from __future__ import annotations
@@ -14,19 +14,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_readme import BLOCKS
+
 ROOT = Path(__file__).resolve().parents[1]
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
-SECTION = README.split("## Testing your own message contract", 1)[1].split("\n## ", 1)[0]
+PAGE = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+SECTION = PAGE.split("## Testing your own message contract", 1)[1].split("\n## ", 1)[0]
 EXAMPLE = re.findall(r"```python\n(.*?)```", SECTION, flags=re.DOTALL)[0]
 FIX = "model_config = ConfigDict(validate_assignment=True)"
-CLIENT_SECTION = README.split("## Testing with the in-process client", 1)[1].split("\n## ", 1)[0]
+CLIENT_SECTION = PAGE.split("## Testing with the in-process client", 1)[1].split("\n## ", 1)[0]
 INSTALL = "pip install 'typedws[testing]' pytest"
 
 
 @pytest.fixture(scope="module")
 def python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The interpreter of a new virtual environment holding what the README says to install."""
+    """The interpreter of a new virtual environment holding what the page says to install."""
     assert f"`{INSTALL}`" in CLIENT_SECTION
     venv = tmp_path_factory.mktemp("venv")
     subprocess.run([sys.executable, "-m", "venv", venv], check=True, timeout=300)
@@ -70,8 +71,9 @@ def run_pytest(python: Path, project: Path, files: dict[str, str]) -> str:
 
 
 def test_the_test_client_examples_pass(python: Path, tmp_path: Path) -> None:
-    """The test client's examples, against the README's rooms endpoint and Broadcast room
-    (written into the project's own app module), pass under plain pytest."""
+    """The test client's examples, against the docs' rooms endpoint and Broadcast room (and
+    the README's first example they build on, written into the project's own app module),
+    pass under plain pytest."""
     tests = re.findall(r"```python\n(.*?)```", CLIENT_SECTION, flags=re.DOTALL)
     assert len(tests) == 2
     app = [next(block for block in BLOCKS if "@route(" in block)] + [
@@ -102,7 +104,7 @@ def test_the_contract_example_finds_the_bug(python: Path, tmp_path: Path) -> Non
 
 
 def test_the_fix_passes(python: Path, tmp_path: Path) -> None:
-    """With the fix the README names, the same test passes."""
+    """With the fix the page names, the same test passes."""
     assert f"`{FIX}`" in SECTION
     fixed = EXAMPLE.replace(
         "from pydantic import BaseModel,", "from pydantic import BaseModel, ConfigDict,"

@@ -1,7 +1,8 @@
-"""The README's examples type-check with their full types under mypy --strict and pyright.
+"""The examples of the README and of the documentation pages type-check with their full
+types under mypy --strict and pyright.
 
-The examples are put together in one module, in the README's order, as they run in
-test_readme.py. A line the README marks "a type error" gets a ``# type: ignore``; both
+The examples are put together in one module, in reading order (tests/docs_examples.py), as
+they run in test_readme.py. A line the README marks "a type error" gets a ``# type: ignore``; both
 checkers report an ignore that is not needed, so each marked line is shown to fail and
 every other line to pass.
 """
@@ -16,25 +17,28 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+from tests.docs_examples import EXAMPLES
+
 MARK = re.compile(r"  # a type error.*$", flags=re.MULTILINE)
 BIN = Path(sys.executable).parent
 
 
 def examples_module(tmp_path: Path) -> Path:
-    """Write the README's examples (not the signature summary) as one checkable module."""
-    examples = [block for block in BLOCKS if not block.startswith("WebSocket(scope")]
-    source = "\n\n".join(MARK.sub("  # type: ignore", block) for block in examples)
+    """Write the examples (not the signature summaries) as one checkable module, each block
+    under a comment naming its page and line."""
+    source = "\n\n".join(
+        f"# {example.page}, line {example.line}\n" + MARK.sub("  # type: ignore", example.code)
+        for example in EXAMPLES
+        if not example.is_signature
+    )
     path = tmp_path / "readme_examples.py"
     path.write_text(source, encoding="utf-8")
     return path
 
 
 def test_the_readme_marks_type_errors() -> None:
-    """The typing section shows errors for both checkers to find."""
-    assert len(MARK.findall(README)) >= 4
+    """The typing page shows errors for both checkers to find."""
+    assert len(MARK.findall("\n".join(example.code for example in EXAMPLES))) >= 4
 
 
 def test_mypy_strict(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from websockets.exceptions import InvalidStatus
 from tests.messages import Ping
 from tests.server import WS_IMPLEMENTATIONS, close_of, connect, run_server
 from typedws import WebSocket, WebSocketRoute, route
+from typedws.fastapi import add_typed_route
 
 
 class Greeting(BaseModel):
@@ -256,7 +257,7 @@ def fastapi_app() -> FastAPI:
             async for ping in ws:
                 await ws.send(Ping(seq=ping.seq + len(room)))
 
-    api.router.routes.append(greet)
+    add_typed_route(api, greet)
     return api
 
 

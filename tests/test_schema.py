@@ -272,8 +272,10 @@ def test_a_router_included_under_two_prefixes_is_named_per_prefix() -> None:
     ``pets_v2``: two channels in a valid AsyncAPI document, and a file pair each."""
     from fastapi import APIRouter, FastAPI
 
+    from typedws.fastapi import add_typed_route
+
     router = APIRouter()
-    router.routes.append(pets)
+    add_typed_route(router, pets)
     api = FastAPI()
     api.include_router(router, prefix="/api/v1")
     api.include_router(router, prefix="/api/v2")
@@ -371,8 +373,10 @@ def test_fastapi_apps_are_read_too() -> None:
     """A FastAPI app's typed routes are exported, with its title and version."""
     from fastapi import FastAPI
 
+    from typedws.fastapi import add_typed_route
+
     api = FastAPI(title="Pets API", version="2.0.0")
-    api.router.routes.append(feed)
+    add_typed_route(api, feed)
     document = asyncapi(api)
     assert document["info"] == {"title": "Pets API", "version": "2.0.0"}
     assert list(document["channels"]) == ["feed"]

@@ -3,7 +3,7 @@
 Each client sends 100 ``Ping`` messages (``WINDOW`` of them in flight) and checks every
 ``Pong``: its client id, sequence number and text, in order, none missing, none extra. One
 client in 20 (5%) sends an invalid message after its 50th ``Ping`` and must get the 50 replies
-before it, in order, then a close with the code README's table gives for what it sent (1008,
+before it, in order, then a close with the code the close-code table gives for what it sent (1008,
 1007 or 1003). All 1,000 connections are open at once before any sends (the server counts
 them); handshakes go ``HANDSHAKES`` at a time so that uvicorn's accept backlog is not overrun.
 
@@ -62,7 +62,7 @@ RSS_BOUND = 16 * MiB  # server RSS after the soak, above the warmed-up baseline
 TIMEOUT = 240  # seconds, the whole run; only so that a hung run fails instead of hanging
 CLIENT_TIMEOUT = 180  # seconds, one client's messages; it then reports where it got stuck
 
-# What an invalid client sends, and the close code README's table gives for it.
+# What an invalid client sends, and the close code docs/close-codes.md gives for it.
 INVALID: list[tuple[str, str | bytes, int]] = [
     ("a field of the wrong type", '{"client": 0, "seq": "fifty", "text": "x"}', 1008),
     ("a missing field", '{"client": 0, "seq": 50}', 1008),

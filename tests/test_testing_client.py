@@ -26,6 +26,7 @@ from examples.chat.app import app as chat_app
 from tests.server import run
 from tests.test_readme import BLOCKS, run_examples
 from typedws import HandshakeRejected, InvalidMessage, ReceiveTimeout, WebSocket, route
+from typedws.fastapi import add_typed_route
 from typedws.testing import TestClient
 
 
@@ -102,8 +103,10 @@ async def room(ws: WebSocket[Say, Said], room: str) -> None:
         await ws.send(Said(name=room, text=message.text, at="2024-01-01T00:00:00Z"))
 
 
+rooms = APIRouter()
+add_typed_route(rooms, room)
 api = FastAPI()
-api.include_router(APIRouter(routes=[room]), prefix="/v1")
+api.include_router(rooms, prefix="/v1")
 
 
 def test_fastapi_routes_path_parameters_and_a_refused_handshake() -> None:

@@ -33,6 +33,7 @@ from typedws.routing import Handler, HandlerApp, WebSocketRoute, route
 from typedws.websocket import WebSocket
 
 __version__ = "0.1.0"
+"""This typedws's version, as the installed distribution gives it."""
 
 __all__ = [
     "DEFAULT_CLOSE_CODES",

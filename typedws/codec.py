@@ -45,6 +45,7 @@ ValueType = Literal["text", "bytes", "json", "model"]
 """The value types a WebSocket can receive and send."""
 
 VALUE_TYPES: tuple[ValueType, ...] = get_args(ValueType)
+"""The value types, in the order `ValueType` names them."""
 
 SchemaMode = Literal["validation", "serialization"]
 """Which side of a message type a JSON Schema describes: what is received (validation) or

@@ -9,12 +9,14 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, cast
 
 from pydantic import TypeAdapter
+from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
 
+from typedws._solved import SolvedEndpoint, is_fastapi_app
 from typedws.codec import MessageCodec
 from typedws.errors import ConfigurationError
-from typedws.routing import HandlerApp, is_handler_app
+from typedws.routing import HandlerApp, is_handler_app, unsolved_error
 
 __all__ = ["Direction", "TypedRoute", "typed_routes"]
 
@@ -80,7 +82,7 @@ def typed_routes(app: Any) -> list[TypedRoute]:
     """
     found: list[TypedRoute] = []
     places: dict[tuple[int, str], list[TypedRoute]] = {}
-    for typed in _walk(_routes_of(app), ""):
+    for typed in _walk(_routes_of(app), "", fastapi=is_fastapi_app(app)):
         if not _is_file_stem(typed.name):
             raise ConfigurationError(
                 f"the typed route at {typed.path} is named {typed.name!r}, which cannot name"
@@ -152,15 +154,23 @@ def _routes_of(app: Any) -> list[BaseRoute]:
     return cast(list[BaseRoute], routes)
 
 
-def _walk(routes: Iterable[BaseRoute], prefix: str) -> Iterator[TypedRoute]:
+def _walk(routes: Iterable[BaseRoute], prefix: str, *, fastapi: bool) -> Iterator[TypedRoute]:
+    """The typed routes among *routes*, under *prefix*; in a FastAPI app's own routing when
+    *fastapi*, where a typed route must be FastAPI's (``add_typed_route``)."""
     for route in routes:
         endpoint = getattr(route, "endpoint", None)
-        if isinstance(route, StarletteWebSocketRoute) and is_handler_app(endpoint):
-            yield TypedRoute(route.name, prefix + route.path, endpoint)
+        solved = isinstance(endpoint, SolvedEndpoint)
+        app = endpoint.app if isinstance(endpoint, SolvedEndpoint) else endpoint
+        if isinstance(route, StarletteWebSocketRoute) and is_handler_app(app):
+            if fastapi and not solved:
+                raise unsolved_error(route.name)
+            yield TypedRoute(route.name, prefix + route.path, app)
         elif isinstance(route, Mount):
-            yield from _walk(route.routes, prefix + route.path)
+            mounted = getattr(route, "_base_app", route.app)  # the app under its middleware
+            inner = is_fastapi_app(mounted) if isinstance(mounted, Starlette) else fastapi
+            yield from _walk(route.routes, prefix + route.path, fastapi=inner)
         else:
-            yield from _walk(_included_routes(route), prefix)
+            yield from _walk(_included_routes(route), prefix, fastapi=fastapi)
 
 
 def _included_routes(route: BaseRoute) -> list[BaseRoute]:

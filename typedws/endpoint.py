@@ -9,20 +9,11 @@ order, one at a time per connection.
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Concatenate,
-    Generic,
-    Literal,
-    TypeAlias,
-    TypeVar,
-    cast,
-    overload,
-)
+from typing import Any, Generic, Literal, ParamSpec, TypeVar, cast, overload
 
 from pydantic import TypeAdapter
 from pydantic_core import PydanticSerializationError, to_jsonable_python
@@ -31,6 +22,8 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocketState
 from typing_extensions import TypeForm, Unpack
 
+from typedws._handler_types import ConnectHook, DisconnectHook, MessageHandler, RequestHandler
+from typedws._solved import handler_parameters
 from typedws.codec import MessageCodec, SchemaMode
 from typedws.codes import CloseCode
 from typedws.error_reply import ErrorReply
@@ -53,27 +46,10 @@ R = TypeVar("R")
 S = TypeVar("S")
 T = TypeVar("T")
 V = TypeVar("V")
-P = TypeVar("P")
+Reply = TypeVar("Reply")
 RM = TypeVar("RM")
 SM = TypeVar("SM")
-
-if TYPE_CHECKING:
-    MessageHandler: TypeAlias = Callable[Concatenate[V, WebSocket[R, S], ...], Awaitable[S | None]]
-    """``async def handler(message: V, ws: WebSocket[R, S], **path_params) -> S | None``: what
-    it returns, unless ``None``, is sent."""
-
-    RequestHandler: TypeAlias = Callable[Concatenate[V, WebSocket[R, S], ...], Awaitable[P]]
-    """``async def handler(request: V, ws: WebSocket[R, S], **path_params) -> P``: its reply,
-    sent with the request's correlation id."""
-
-    ConnectHook: TypeAlias = Callable[Concatenate[WebSocket[R, S], ...], Awaitable[None]]
-    """``async def on_connect(ws, **path_params) -> None``: runs before accept; may refuse."""
-
-    DisconnectHook: TypeAlias = Callable[Concatenate[WebSocket[R, S], ...], Awaitable[None]]
-    """``async def on_disconnect(ws, **path_params) -> None``: runs once the connection is over;
-    ``ws.close_code`` says how it ended."""
-else:  # Python 3.10's Concatenate does not take "...": runtime stand-ins
-    MessageHandler = RequestHandler = ConnectHook = DisconnectHook = Callable[..., Awaitable[Any]]
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -296,12 +272,11 @@ class Endpoint(Generic[R, S]):
         """The codec of the messages the server sends."""
         return self._send_codec
 
-    def on(
-        self, variant: type[V], /
-    ) -> Callable[[MessageHandler[V, R, S]], MessageHandler[V, R, S]]:
-        """Register the handler of the client messages of type *variant*."""
+    def on(self, variant: type[V], /) -> Callable[[MessageHandler[V, R, S, T, P]], Callable[P, T]]:
+        """Register the handler of the client messages of type *variant*; the decorator
+        returns it as it is."""
 
-        def register(handler: MessageHandler[V, R, S]) -> MessageHandler[V, R, S]:
+        def register(handler: MessageHandler[V, R, S, T, P]) -> Callable[P, T]:
             check_handler(handler)
             self._register(variant, _Registered(handler, path_param_filter(handler, skip=2)))
             return handler
@@ -309,9 +284,10 @@ class Endpoint(Generic[R, S]):
         return register
 
     def request(
-        self, variant: type[V], /, *, reply: type[P], correlation_id: str = "id"
-    ) -> Callable[[RequestHandler[V, R, S, P]], RequestHandler[V, R, S, P]]:
-        """Register the handler of the requests of type *variant*, answered with a *reply*.
+        self, variant: type[V], /, *, reply: type[Reply], correlation_id: str = "id"
+    ) -> Callable[[RequestHandler[V, R, S, Reply, T, P]], Callable[P, T]]:
+        """Register the handler of the requests of type *variant*, answered with a *reply*;
+        the decorator returns it as it is.
 
         Both models declare the *correlation_id* field; the reply is sent with the
         request's value in it.
@@ -328,7 +304,7 @@ class Endpoint(Generic[R, S]):
         if reply not in self._sends:
             raise ConfigurationError(f"{reply.__name__} is not one of the messages sent")
 
-        def register(handler: RequestHandler[V, R, S, P]) -> RequestHandler[V, R, S, P]:
+        def register(handler: RequestHandler[V, R, S, Reply, T, P]) -> Callable[P, T]:
             check_handler(handler)
             picked = path_param_filter(handler, skip=2)
             self._register(variant, _Registered(handler, picked, correlation_id, reply))
@@ -336,15 +312,17 @@ class Endpoint(Generic[R, S]):
 
         return register
 
-    def on_connect(self, hook: ConnectHook[R, S], /) -> ConnectHook[R, S]:
+    def on_connect(self, hook: ConnectHook[R, S, T, P], /) -> Callable[P, T]:
         """Register the hook run before accept: it may refuse (``ws.reject()``,
-        ``ws.close(code)``) or put state on the connection (``ws.state``)."""
+        ``ws.close(code)``) or put state on the connection (``ws.state``). Returns the hook
+        as it is."""
         check_handler(hook)
         self._on_connect = _Registered(hook, path_param_filter(hook, skip=1))
         return hook
 
-    def on_disconnect(self, hook: DisconnectHook[R, S], /) -> DisconnectHook[R, S]:
-        """Register the hook run exactly once after an accepted connection is over."""
+    def on_disconnect(self, hook: DisconnectHook[R, S, T, P], /) -> Callable[P, T]:
+        """Register the hook run exactly once after an accepted connection is over. Returns
+        the hook as it is."""
         check_handler(hook)
         self._on_disconnect = _Registered(hook, path_param_filter(hook, skip=1))
         return hook
@@ -418,13 +396,30 @@ class _EndpointApp(HandlerApp[R, S]):
             if entry.reply is not None and entry.correlation_id is not None
         )
 
+    def solvable_parameters(self) -> list[inspect.Parameter]:
+        """The parameters of ``on_connect`` after the WebSocket, which FastAPI solves when
+        the route is added with ``typedws.fastapi.add_typed_route``; none without the hook."""
+        hook = self._plan.on_connect
+        return [] if hook is None else handler_parameters(hook.function, skip=1)
+
+    def unsolved_functions(self) -> list[tuple[Callable[..., Any], int]]:
+        """The message handlers (after the message and the WebSocket) and ``on_disconnect``
+        (after the WebSocket), which get path parameters only."""
+        plan = self._plan
+        found = [(entry.function, 2) for entry in plan.handlers.values()]
+        if plan.on_disconnect is not None:
+            found.append((plan.on_disconnect.function, 1))
+        return found
+
     async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
-        ws = self._template.for_connection(scope, receive, send)
-        if not await ws.admit():
-            return  # refused before on_connect: an Origin or subprotocols not allowed
-        params = ws.path_params
+        admitted = await self._open(scope, receive, send)
+        if admitted is None:
+            return  # refused before on_connect: an Origin or subprotocols not allowed, ...
+        ws, solved = admitted
+        # The path parameters as FastAPI validated them for on_connect (room: int is 7).
+        params = {name: solved.get(name, value) for name, value in ws.path_params.items()}
         try:
-            await self._connect(ws, params)
+            await self._connect(ws, params, solved)
         except Exception as exc:
             opened = ws.application_state is WebSocketState.CONNECTED
             try:
@@ -444,11 +439,14 @@ class _EndpointApp(HandlerApp[R, S]):
         finally:
             await self._disconnected(ws, params)
 
-    async def _connect(self, ws: WebSocket[R, S], params: dict[str, Any]) -> None:
-        """Run ``on_connect``, then accept unless it closed the connection."""
+    async def _connect(
+        self, ws: WebSocket[R, S], params: dict[str, Any], solved: dict[str, Any]
+    ) -> None:
+        """Run ``on_connect`` (with the values FastAPI solved for it, if any), then accept
+        unless it closed the connection."""
         hook = self._plan.on_connect
         if hook is not None:
-            await hook.function(ws, **hook.pick_params(params))
+            await hook.function(ws, **{**hook.pick_params(params), **solved})
         if not ws.closed:
             await ws.accept()
 

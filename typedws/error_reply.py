@@ -5,19 +5,10 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from typing_extensions import TypedDict
 
-from typedws.errors import InvalidMessage
+from typedws.errors import ErrorItem, InvalidMessage
 
 __all__ = ["ErrorItem", "ErrorReply", "reply_fields"]
-
-
-class ErrorItem(TypedDict):
-    """One error of an invalid message, as in ``InvalidMessage.errors``: never the input."""
-
-    type: str
-    loc: list[str | int]
-    msg: str
 
 
 class ErrorReply(BaseModel):

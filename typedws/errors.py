@@ -21,10 +21,11 @@ server (a ``WebSocket``) and on the client (a ``typedws.Client``) alike.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 from pydantic_core import ErrorDetails
 from starlette.websockets import WebSocketDisconnect
+from typing_extensions import TypedDict
 
 from typedws.codes import FailureKind
 
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ConfigurationError",
     "Disconnected",
+    "ErrorItem",
+    "ErrorReplyLike",
     "HandshakeRejected",
     "InvalidMessage",
     "InvalidOutgoingMessage",
@@ -191,21 +194,61 @@ class RequestTimeout(TypedWSError, TimeoutError):
         return f"no reply to request {self.correlation_id!r} within {self.timeout:g} s"
 
 
+class ErrorItem(TypedDict):
+    """One error of an invalid message, as in ``InvalidMessage.errors``: never the input."""
+
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ErrorReplyLike(Protocol):
+    """What both error replies hold: ``typedws.ErrorReply`` (pydantic) and
+    ``typedws.msgspec_codec.ErrorReply`` (a ``msgspec.Struct``); ``isinstance`` tells
+    them apart."""
+
+    @property
+    def kind(self) -> FailureKind | Literal["handler"]:
+        """The failure kind; ``"handler"`` for a request whose handler raised."""
+        ...
+
+    @property
+    def code(self) -> int:
+        """The close code the failure would have had."""
+        ...
+
+    @property
+    def reason(self) -> str:
+        """The close reason the failure would have had."""
+        ...
+
+    @property
+    def errors(self) -> list[ErrorItem]:
+        """The errors of an invalid message, without the input."""
+        ...
+
+    @property
+    def id(self) -> str | int | None:
+        """The correlation id of the request that failed, if it was one."""
+        ...
+
+
 class RequestFailed(TypedWSError):
     """Raised when a client's request is answered with an error reply carrying its id.
 
     ``error`` is the error reply (a ``typedws.ErrorReply``, or for ``msgspec.Struct``
-    message types ``typedws.msgspec_codec.ErrorReply``): its ``kind``, ``code``, ``reason``
-    and ``errors`` say what went wrong.
+    message types ``typedws.msgspec_codec.ErrorReply``, typed by what both hold,
+    ``ErrorReplyLike``): its ``kind``, ``code``, ``reason`` and ``errors`` say what went
+    wrong.
     """
 
-    def __init__(self, error: Any) -> None:
+    def __init__(self, error: ErrorReplyLike) -> None:
         super().__init__(error)
 
     @property
-    def error(self) -> Any:
+    def error(self) -> ErrorReplyLike:
         """The error reply the server sent."""
-        return self.args[0]
+        return cast(ErrorReplyLike, self.args[0])
 
     def __str__(self) -> str:
         error = self.error

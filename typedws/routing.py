@@ -24,6 +24,7 @@ from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from typing_extensions import TypeForm, TypeIs, Unpack
 
+from typedws._solved import SOLVED_ARGUMENTS, handler_parameters, in_fastapi_routing, take_over
 from typedws.codec import MessageCodec, ValueType
 from typedws.errors import ConfigurationError
 from typedws.options import SocketOptions, check_option_names
@@ -131,18 +132,51 @@ class HandlerApp(Generic[R, S]):
         """The codec of the messages the server sends, if the route has a message type."""
         return self._template.send_model_codec
 
+    def solvable_parameters(self) -> list[inspect.Parameter]:
+        """The handler's parameters after the WebSocket, which FastAPI solves when the route
+        is added with ``typedws.fastapi.add_typed_route``."""
+        return handler_parameters(self.handler, skip=1)
+
+    def unsolved_functions(self) -> list[tuple[Callable[..., Any], int]]:
+        """The functions the app calls with path parameters only, never with what FastAPI
+        solves, each with how many parameters it takes before them: none for a route."""
+        return []
+
     async def _session(self, scope: Scope, receive: Receive, send: Send) -> None:
-        ws = self._template.for_connection(scope, receive, send)
-        if not await ws.admit():
-            return  # refused: an Origin or subprotocols the route does not allow
+        opened = await self._open(scope, receive, send)
+        if opened is None:
+            return
+        ws, solved = opened
         try:
             if ws.auto_accept:
                 await ws.accept()
-            await self.handler(ws, **self._pass_params(ws.path_params))
+            await self.handler(ws, **{**self._pass_params(ws.path_params), **solved})
         except Exception as exc:
             await self._fail(ws, exc)
         else:
             await ws.finish()
+
+    async def _open(
+        self, scope: Scope, receive: Receive, send: Send
+    ) -> tuple[WebSocket[R, S], dict[str, Any]] | None:
+        """The connection's typed WebSocket and the values FastAPI solved for the handler;
+        ``None`` when refused before accept: by ``admit`` (an Origin or subprotocols the
+        route does not allow), or as a route that FastAPI's routing reached without solving
+        its dependencies (one put in a FastAPI router's ``routes`` instead of added with
+        ``add_typed_route``); or already closed by one of FastAPI's dependencies. A
+        connection a dependency accepted is served as accepted."""
+        ws = self._template.for_connection(scope, receive, send)
+        solved: dict[str, Any] | None = scope.get(SOLVED_ARGUMENTS)
+        if solved is None and in_fastapi_routing(scope):
+            logger.error("%s", unsolved_error(self.__name__))
+            await ws.reject()
+            return None
+        if not await ws.admit():
+            return None
+        take_over(ws.connection, scope)  # a dependency may have accepted or closed it
+        if ws.closed:
+            return None
+        return ws, {} if solved is None else solved
 
     async def _fail(self, ws: WebSocket[R, S], exc: Exception) -> None:
         """End the session of *ws* after *exc*: close with its code, or 1011 and a log line."""
@@ -1332,6 +1366,16 @@ def check_handler(handler: object) -> None:
         raise ConfigurationError(
             f"a handler must be an async function (async def), not {handler!r}"
         )
+
+
+def unsolved_error(name: str) -> ConfigurationError:
+    """The error of a typed route named *name* that a FastAPI app's routing reaches without
+    solving its dependencies."""
+    return ConfigurationError(
+        f"the typed route {name!r} is in a FastAPI app's routes as a Starlette route, where"
+        " FastAPI's dependencies and its router's prefix do not reach it: add it with"
+        " typedws.fastapi.add_typed_route(router, route); connections to it are refused"
+    )
 
 
 def is_handler_app(endpoint: object) -> TypeIs[HandlerApp[Any, Any]]:

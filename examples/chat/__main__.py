@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
         port=args.port,
         workers=workers,
         log_level="info",
-        # The settings the README recommends (see its Security section).
+        # The settings docs/security.md recommends.
         ws="websockets-sansio",
         ws_max_size=WS_MAX_SIZE,
         ws_ping_interval=20,

@@ -6,10 +6,11 @@ Read by mypy --strict and pyright, never run; see check_websocket.py for the con
 
 from __future__ import annotations
 
+from pydantic import TypeAdapter
 from starlette.types import Receive, Scope, Send
 from typing_extensions import assert_type
 
-from tests.typing.messages import Chat, ClientMsg, Join, Problem, Said, Say
+from tests.typing.messages import Chat, ClientMsg, Join, Problem, Said, Say, client_adapter
 from typedws import WebSocket
 from typedws.broadcast import Broadcast, Delivery, Room, Subscription, Topic
 
@@ -17,7 +18,10 @@ said = Topic("said", Said)
 assert_type(said, Topic[Said])
 moves = Topic("moves", ClientMsg)
 assert_type(moves, Topic[Join | Say])
-Topic(1, Said)  # type: ignore[arg-type]
+Topic(1, Said)  # type: ignore[call-overload]
+adapted = Topic("said", TypeAdapter(Said))
+assert_type(adapted, Topic[Said])
+assert_type(Topic("moves", client_adapter), Topic[Join | Say])
 
 
 async def publish(broadcast: Broadcast) -> None:
@@ -27,6 +31,8 @@ async def publish(broadcast: Broadcast) -> None:
     await broadcast.publish(moves, Said(text="x"))  # type: ignore[misc]
     await broadcast.publish("by-name", Said(text="x"))
     await broadcast.publish("by-name", Said(text="x"), typ=Said)  # type: ignore[call-overload]
+    await broadcast.publish(adapted, Said(text="x"))
+    await broadcast.publish(adapted, Chat(text="x"))  # type: ignore[misc]
 
 
 async def subscribe(broadcast: Broadcast) -> None:
@@ -44,7 +50,11 @@ async def subscribe(broadcast: Broadcast) -> None:
     async with broadcast.subscribe("moves", ClientMsg) as by_name:
         async for move in by_name:
             assert_type(move.message, Join | Say)
+    assert_type(broadcast.subscribe("said", TypeAdapter(Said)), Subscription[Said])
+    assert_type(broadcast.subscribe("moves", client_adapter), Subscription[Join | Say])
+    assert_type(broadcast.subscribe(adapted), Subscription[Said])
     broadcast.subscribe(said, on_overflow="block")  # type: ignore[call-overload]
+    broadcast.subscribe(adapted, TypeAdapter(Said))  # type: ignore[call-overload]
     broadcast.subscribe(said, Said)  # type: ignore[call-overload]
     broadcast.subscribe("said")  # type: ignore[call-overload]
     broadcast.subscribe(said, since=1)  # type: ignore[call-overload]
@@ -54,6 +64,9 @@ async def rooms(broadcast: Broadcast, scope: Scope, receive: Receive, send: Send
     room = broadcast.room(said, max_queue=100, on_overflow="close", close_code=1008)
     assert_type(room, Room[Said])
     assert_type(broadcast.room("said", Said, offset_field="offset"), Room[Said])
+    assert_type(broadcast.room("said", TypeAdapter(Said)), Room[Said])
+    assert_type(broadcast.room(adapted, max_queue=10), Room[Said])
+    broadcast.room("said", TypeAdapter(Said), max_queue="10")  # type: ignore[call-overload]
     wider = WebSocket(scope, receive, send, receive_model=ClientMsg, send_model=Said | Problem)
     exact = WebSocket(scope, receive, send, model=Said)
     other = WebSocket(scope, receive, send, model=Chat)

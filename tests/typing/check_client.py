@@ -4,14 +4,25 @@ error)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 from starlette.applications import Starlette
 from typing_extensions import assert_type
 
 from tests.typing.messages import Answer, Ask, Chat, ClientMsg, Join, Said, Say, client_adapter
-from typedws import Client, Connecting, Disconnected, Reconnect, Resume, connect
+from typedws import (
+    Client,
+    Connecting,
+    Disconnected,
+    ErrorReply,
+    Reconnect,
+    RequestFailed,
+    Resume,
+    connect,
+)
+from typedws.error_reply import ErrorItem
+from typedws.msgspec_codec import ErrorReply as StructErrorReply
 from typedws.testing import TestClient
 
 Requests = Annotated[Join | Say | Ask, Field(discriminator="type")]
@@ -38,6 +49,22 @@ async def requests() -> None:
     reply = await client.request(Ask(type="ask", id="", question="?"), reply=Answer, timeout=1)
     assert_type(reply, Answer)
     await client.request(Answer(text="x"), reply=Answer)  # type: ignore[arg-type]
+
+
+def failed_request(failed: RequestFailed) -> None:
+    """What an error reply holds, whichever library wrote it; narrowed by isinstance."""
+    error = failed.error
+    assert_type(error.kind, Literal["frame_type", "json", "validation", "too_big", "handler"])
+    assert_type(error.code, int)
+    assert_type(error.reason, str)
+    assert_type(error.errors, list[ErrorItem])
+    assert_type(error.id, str | int | None)
+    assert_type(error.errors[0]["loc"], list[str | int])
+    print(error.message)  # type: ignore[attr-defined]
+    if isinstance(error, ErrorReply):
+        assert_type(error, ErrorReply)
+    elif isinstance(error, StructErrorReply):
+        assert_type(error, StructErrorReply)
 
 
 async def value_types() -> None:

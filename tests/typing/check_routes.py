@@ -14,6 +14,7 @@ from typing_extensions import assert_type
 
 from tests.typing.messages import ClientMsg, Join, Problem, Said, Say
 from typedws import InvalidMessage, WebSocket, WebSocketRoute, route
+from typedws.fastapi import add_typed_route
 
 
 @route("/chat/{room}", receive_model=ClientMsg, send_model=Said, name="chat")
@@ -91,6 +92,7 @@ WebSocketRoute("/chat", said_handler, recieve_model=Join)  # type: ignore[call-o
 
 app = Starlette(routes=[chat, echo, explicit])
 router = APIRouter()
-router.routes.append(chat)
+add_typed_route(router, chat)
+add_typed_route(router, said_handler)  # type: ignore[arg-type]
 api = FastAPI()
 api.include_router(router, prefix="/v1")

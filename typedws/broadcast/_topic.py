@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
+from pydantic import TypeAdapter
 from typing_extensions import TypeForm
 
 from typedws._message_types import is_struct_type
@@ -32,7 +33,11 @@ class Topic(Generic[T]):
 
     __slots__ = ("codec", "message_type", "name")
 
-    def __init__(self, name: str, message_type: TypeForm[T], /) -> None:
+    @overload
+    def __init__(self, name: str, message_type: TypeForm[T], /) -> None: ...
+    @overload
+    def __init__(self, name: str, message_type: TypeAdapter[T], /) -> None: ...
+    def __init__(self, name: str, message_type: Any, /) -> None:
         if not name:
             raise ConfigurationError(f"a topic's name is a non-empty str, not {name!r}")
         #: The topic's name, as the backend knows it.
