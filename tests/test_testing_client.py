@@ -187,9 +187,13 @@ def test_a_server_message_that_does_not_fit_closes_the_client() -> None:
     run(main())
 
 
-def test_the_readme_example_runs() -> None:
-    """The README's test client example passes against the README's rooms endpoint."""
+def test_the_readme_examples_run() -> None:
+    """The README's test client examples pass against the README's apps: the rooms
+    endpoint, and the Broadcast room whose lifespan ``async with TestClient`` runs."""
     namespace = run_examples()
-    (block,) = [block for block in BLOCKS if "TestClient(rooms_app)" in block]
-    exec(compile(block, "README.md", "exec", dont_inherit=True), namespace)
-    run(namespace["test_rooms"]())
+    blocks = [block for block in BLOCKS if "TestClient(" in block and "async def test_" in block]
+    assert len(blocks) == 2
+    for block in blocks:
+        exec(compile(block, "README.md", "exec", dont_inherit=True), namespace)
+    for name in ("test_rooms", "test_live_room"):
+        run(namespace[name]())

@@ -3,9 +3,13 @@ naming the field and what changed, for each way a type can lose data on the wire
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
+import subprocess
+import sys
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Annotated, Literal
 
 import msgspec
@@ -23,9 +27,13 @@ from typing_extensions import TypedDict
 
 from tests.messages import Event, Post
 from tests.test_testing_strategies import (
+    Blobs,
     Constrained,
     Drawing,
+    EncodedBlobs,
+    HexBlobs,
     Options,
+    Packet,
     Scores,
     Segment,
     Tree,
@@ -40,6 +48,7 @@ def test_sound_types_pass(message_type: object) -> None:
     assert_round_trips(message_type, max_examples=100)
 
 
+@pytest.mark.usefixtures("derandomized")
 def test_the_tests_own_union_meets_infinity() -> None:
     """The union the other tests send has a float field that does not refuse infinity and
     NaN, which go out as null: found, and named by the union's members and the path. Every
@@ -83,6 +92,7 @@ class Reading(BaseModel):
     value: float
 
 
+@pytest.mark.usefixtures("derandomized")
 def test_nan_and_infinity_are_refused_on_receipt() -> None:
     """A float field: NaN and infinity go out as null, which the type refuses on receipt."""
     message = failure(Reading)
@@ -116,6 +126,7 @@ class Meeting(BaseModel):
         return at.astimezone(timezone.utc)
 
 
+@pytest.mark.usefixtures("derandomized")
 def test_naive_and_aware_datetimes_mix() -> None:
     """A serializer that assumes aware datetimes turns a naive one into an aware one."""
     message = failure(Meeting)
@@ -144,6 +155,7 @@ class Order(BaseModel):
     items: list[Line] = Field(min_length=1)
 
 
+@pytest.mark.usefixtures("derandomized")
 def test_a_lossy_serializer_names_the_nested_field() -> None:
     """A serializer that drops precision fails with the path of the field that changed."""
     message = failure(Order)
@@ -157,6 +169,7 @@ class User(TypedDict):
     name: Annotated[str, StringConstraints(strip_whitespace=True)]
 
 
+@pytest.mark.usefixtures("derandomized")
 def test_a_stripped_string_loses_its_whitespace() -> None:
     """A strip_whitespace string held unstripped comes back stripped."""
     message = failure(User)
@@ -170,12 +183,14 @@ class Profile(BaseModel):
     handle: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
+@pytest.mark.usefixtures("derandomized")
 def test_a_stripped_string_in_a_model() -> None:
     """The same in a model, where an assignment (no validate_assignment) holds it unstripped."""
     message = failure(Profile)
     assert re.search(r"\n  handle: sent '[^']+', received '[^']*'\n", message)
 
 
+@pytest.mark.usefixtures("derandomized")
 def test_the_smallest_counterexample_is_reported() -> None:
     """hypothesis shrinks the failure: the value reported is the simplest one that fails."""
     message = failure(Order, max_examples=200)
@@ -197,6 +212,7 @@ def test_a_model_that_cannot_hold_unstripped_text_passes(message_type: object) -
     assert_round_trips(message_type)
 
 
+@pytest.mark.usefixtures("derandomized")
 def test_a_dataclass_field_and_a_lowered_string() -> None:
     """A stripped string in a dataclass inside a pydantic dataclass, and a to_lower string,
     are named by their paths."""
@@ -204,12 +220,82 @@ def test_a_dataclass_field_and_a_lowered_string() -> None:
     assert "\n  name: sent " in failure(Constrained, max_examples=30)
 
 
-def test_a_value_that_cannot_be_sent() -> None:
-    """A value the send type refuses fails with typedws' own reason."""
+@pytest.mark.parametrize("message_type", [Blobs, EncodedBlobs, HexBlobs, Packet])
+def test_bytes_fields_pass(message_type: object) -> None:
+    """Bytes fields survive the wire: written as UTF-8 text (pydantic's default), only bytes
+    that are UTF-8 are drawn, since no others can be sent; as base64 or hex (or by msgspec),
+    any bytes."""
+    assert_round_trips(message_type)
 
-    class Raw(BaseModel):
-        data: bytes
 
-    message = failure(Raw)
-    assert message.startswith("Raw does not survive a round trip through typedws")
-    assert ": typedws refuses to send it: Raw does not fit the send type" in message
+class HalfEncoded(BaseModel):
+    model_config = ConfigDict(ser_json_bytes="base64")
+    blob: bytes = Field(min_length=1)
+
+
+@pytest.mark.usefixtures("derandomized")
+def test_bytes_written_as_base64_and_read_as_text_change() -> None:
+    """Bytes written as base64 but read as UTF-8 text (val_json_bytes left as it is) come
+    back as the base64 text's bytes: found, and named by the field."""
+    assert "1 change\n  blob: sent b" in failure(HalfEncoded)
+
+
+@dataclasses.dataclass
+class Attachment:
+    name: str
+    blob: bytes
+
+
+class Mail(BaseModel):
+    subject: str
+    attachments: list[Attachment]
+
+
+def test_a_value_that_cannot_be_sent_names_its_field() -> None:
+    """A value the send type cannot write as JSON (bytes that are not UTF-8, given by the
+    test's own strategy) fails with typedws' reason and the path of the part that cannot be
+    written, with pydantic's reason."""
+    mail = Mail(subject="s", attachments=[Attachment("a", b"ok"), Attachment("b", b"\x80")])
+    message = failure(Mail, strategy=st.just(mail))
+    assert message == (
+        "Mail does not survive a round trip through typedws (send, then receive): typedws "
+        "refuses to send it: Mail does not fit the send type: not serializable as the send "
+        "type\n"
+        "  attachments[1].blob: Error serializing to JSON: invalid utf-8 sequence of 1 bytes "
+        "from index 0\n"
+        f"  sent: {mail!r}"
+    )
+
+
+DRAW_IN_A_PROCESS = """
+from hypothesis import settings
+from tests.test_testing_strategies import ByFunction
+from typedws.testing import assert_round_trips, from_type
+
+settings.register_profile("derandomized", derandomize=True)
+settings.load_profile("derandomized")
+drawn = []
+assert_round_trips(
+    ByFunction, max_examples=20, strategy=from_type(ByFunction).map(lambda v: drawn.append(v) or v)
+)
+print(drawn)
+"""
+
+
+def test_a_derandomized_run_draws_the_same_values_in_every_process() -> None:
+    """Under a derandomized profile (as on CI) two processes draw the same values, also for
+    a type whose repr holds a memory address (a function discriminator)."""
+    root = Path(__file__).resolve().parents[1]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", DRAW_IN_A_PROCESS],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        for _ in range(2)
+    ]
+    assert runs[0].startswith("[")
+    assert runs[0] == runs[1]

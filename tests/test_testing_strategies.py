@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import math
 import subprocess
 import sys
 import uuid
@@ -211,10 +212,11 @@ def test_structs_are_valid(value: Join | Leave) -> None:
 
 
 def drawn(message_type: Any, count: int = 100) -> list[Any]:
-    """*count* values drawn for *message_type*."""
+    """*count* values drawn for *message_type*, the same on every run (derandomized), so
+    that a test of what is among them never depends on the draw."""
     values: list[Any] = []
 
-    @settings(max_examples=count, deadline=None, database=None)
+    @settings(max_examples=count, deadline=None, derandomize=True)
     @given(from_type(message_type))
     def draw(value: Any) -> None:
         values.append(value)
@@ -237,6 +239,76 @@ def test_strings_are_drawn_before_normalization() -> None:
     or stripped (and valid once it is)."""
     assert any(value.name != value.name.lower() for value in drawn(Constrained))
     assert any(value.y != value.y.strip() for value in drawn(Point))
+
+
+class Measure(BaseModel):
+    value: float
+    above: float = Field(ge=0)
+
+
+def test_floats_that_allow_them_get_nan_and_infinities() -> None:
+    """NaN and the infinities, the floats JSON cannot carry, are drawn often for a float
+    that allows them (a float with a lower bound gets infinity only)."""
+    values = drawn(Measure)
+    assert any(math.isnan(value.value) for value in values)
+    assert math.inf in [value.value for value in values]
+    assert -math.inf in [value.value for value in values]
+    assert math.inf in [value.above for value in values]
+    assert all(value.above >= 0 for value in values)
+
+
+class Blobs(BaseModel):
+    """pydantic writes bytes into JSON as UTF-8 text by default (ser_json_bytes="utf8")."""
+
+    blob: bytes
+    short: bytes = Field(min_length=2, max_length=3)
+
+
+class EncodedBlobs(BaseModel):
+    """Written as base64 or hex, any bytes go into JSON."""
+
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+    blob: bytes
+    short: bytes = Field(min_length=2, max_length=3)
+
+
+class HexBlobs(EncodedBlobs):
+    model_config = ConfigDict(ser_json_bytes="hex", val_json_bytes="hex")
+
+
+def utf8(data: bytes) -> bool:
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@EXAMPLES
+@given(from_type(Blobs))
+def test_bytes_the_type_writes_as_text_are_utf8(value: Blobs) -> None:
+    """A bytes field written as UTF-8 (pydantic's default) gets only UTF-8 bytes, of its
+    lengths, which the type can send."""
+    assert utf8(value.blob)
+    assert utf8(value.short)
+    assert 2 <= len(value.short) <= 3
+    TypeAdapter(Blobs).dump_json(value)
+
+
+class Packet(msgspec.Struct):
+    """msgspec writes bytes as base64."""
+
+    blob: bytes
+    short: Annotated[bytes, msgspec.Meta(min_length=2, max_length=3)]
+
+
+@pytest.mark.parametrize("message_type", [EncodedBlobs, HexBlobs, Packet])
+def test_bytes_written_as_base64_or_hex_are_any_bytes(message_type: Any) -> None:
+    """Under ser_json_bytes="base64" or "hex", and in a msgspec Struct (written as base64),
+    any bytes are drawn, UTF-8 or not."""
+    values = drawn(message_type)
+    assert any(not utf8(value.blob) for value in values)
+    assert all(2 <= len(value.short) <= 3 for value in values)
 
 
 def test_a_plain_validator_is_named() -> None:

@@ -110,3 +110,8 @@ async def test_client(app: Starlette) -> None:
         assert_type(await ws.receive(), Said)
         await ws.send(Said(text="x"))  # type: ignore[arg-type]
         assert_type(await ws.expect_close(1000), Disconnected)
+    async with TestClient(app, lifespan_timeout=None) as client:  # runs the lifespan
+        assert_type(client, TestClient)
+        async with client.connect("/chat", receive_model=Said, send_model=ClientMsg) as ws:
+            assert_type(ws, Client[Said, Join | Say])
+    TestClient(app, lifespan_timeout="5")  # type: ignore[arg-type]

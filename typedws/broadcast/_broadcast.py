@@ -303,7 +303,10 @@ class Broadcast:
 
     def _check_connected(self, action: str) -> None:
         if not self._connected:
-            raise InvalidState(f"cannot {action}: connect the broadcast first")
+            raise InvalidState(
+                f"cannot {action}: connect the broadcast first (lifespan=broadcast.lifespan "
+                "does it, run by the server, or by `async with TestClient(app)` in tests)"
+            )
 
 
 def _topic_of(topic: Topic[Any] | str, message_type: Any) -> Topic[Any]:

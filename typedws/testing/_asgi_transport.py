@@ -8,9 +8,8 @@ what an ASGI server would give it (``websocket.connect``, the client's messages,
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +19,7 @@ from typedws._transport import Transport, TransportClosed
 from typedws.codec import Message
 from typedws.codes import CloseCode
 from typedws.errors import HandshakeRejected
+from typedws.testing._tasks import end
 
 __all__ = ["ASGIOpener"]
 
@@ -37,6 +37,8 @@ class ASGIOpener:
     additional_headers: Mapping[str, str] | Sequence[tuple[str, str]] | None
     open_timeout: float | None
     close_timeout: float | None
+    state: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    """The lifespan's state: each connection's scope gets a copy, as servers give it."""
 
     async def __call__(self) -> Transport:
         """Run the app on a new connection; return when it accepted (or raise
@@ -68,7 +70,7 @@ class ASGIOpener:
             "query_string": parts.query.encode(),
             "headers": headers,
             "subprotocols": list(self.subprotocols or ()),
-            "state": {},
+            "state": dict(self.state),
             "extensions": {"websocket.http.response": {}},
         }
 
@@ -163,12 +165,6 @@ class _ASGITransport(Transport):
         task = self._task
         if task is None:
             return
-        await asyncio.wait({task}, timeout=self._close_timeout)
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-            return
-        error = None if task.cancelled() else task.exception()
+        error = await end(task, self._close_timeout)
         if error is not None:
             raise error  # the app raised: the test sees it, as with Starlette's TestClient

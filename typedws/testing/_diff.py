@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeGuard, cast
 
-__all__ = ["MISSING", "describe", "differences"]
+__all__ = ["MISSING", "describe", "differences", "parts"]
 
 
 class _Missing:
@@ -43,6 +43,20 @@ def differences(before: Any, after: Any, path: str = "") -> Iterator[tuple[str, 
             yield from differences(old, new, f"{path}[{index}]")
         return
     yield path, before, after
+
+
+def parts(value: Any, path: str = "") -> list[tuple[str, Any, Any]]:
+    """The ``(path, key, part)`` of each field of a model, dataclass or Struct, and of each
+    entry of a dict, list or tuple (none for other values); *key* is the field name, dict
+    key or index."""
+    fields = _fields(value)
+    if fields is not None:
+        return [(_attr(path, name), name, getattr(value, name, MISSING)) for name in fields]
+    if _is_mapping(value):
+        return [(f"{path}[{key!r}]", key, part) for key, part in value.items()]
+    if _is_sequence(value):
+        return [(f"{path}[{index}]", index, part) for index, part in enumerate(value)]
+    return []
 
 
 def describe(path: str, before: Any, after: Any) -> str:

@@ -8,6 +8,7 @@ validator accepts, so a constraint missed here costs rejections, never an invali
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta, timezone
@@ -91,19 +92,34 @@ def integers(schema: Mapping[str, Any], config: Mapping[str, Any]) -> Strategy:
 
 
 def floats(schema: Mapping[str, Any], config: Mapping[str, Any]) -> Strategy:
-    """``float``, with NaN and infinities when ``allow_inf_nan`` and no bound exclude them."""
+    """``float``, with NaN and the infinities when ``allow_inf_nan`` and the bounds let
+    them in: often, one draw in four, as they are the floats JSON cannot carry."""
     if schema.get("multiple_of"):
         return _multiples(schema, schema["multiple_of"], float)
     allow = schema.get("allow_inf_nan", config.get("allow_inf_nan", True))
     low = schema.get("ge", schema.get("gt"))
     high = schema.get("le", schema.get("lt"))
-    return st.floats(
+    finite = st.floats(
         low,
         high,
         exclude_min=schema.get("gt") is not None,
         exclude_max=schema.get("lt") is not None,
-        allow_nan=allow and low is None and high is None,
-        allow_infinity=None if allow else False,
+        allow_nan=False,
+        allow_infinity=False,
+    )
+    allowed = (
+        (math.nan, low is None and high is None),
+        (math.inf, high is None),
+        (-math.inf, low is None),
+    )
+    special = [value for value, fits in allowed if allow and fits]
+    return _sometimes(finite, st.sampled_from(special)) if special else finite
+
+
+def _sometimes(usual: Strategy, rare: Strategy) -> Strategy:
+    """*usual*, or one draw in four *rare*; shrinks towards *usual*."""
+    return st.tuples(st.integers(0, 3), usual, rare).map(
+        lambda drawn: drawn[2] if drawn[0] == 3 else drawn[1]
     )
 
 
@@ -158,12 +174,20 @@ def strings(schema: Mapping[str, Any], config: Mapping[str, Any]) -> Strategy:
 
 
 def binaries(schema: Mapping[str, Any], config: Mapping[str, Any]) -> Strategy:
-    """``bytes`` of the allowed lengths."""
+    """``bytes`` of the allowed lengths that the type can write into JSON: any bytes when it
+    writes them as base64 or hex (``ser_json_bytes``), else only UTF-8 (pydantic's default,
+    which cannot write other bytes)."""
     shortest = schema.get("min_length") or 0
     longest = schema.get("max_length")
-    return st.binary(
-        min_size=shortest, max_size=shortest + _UNBOUNDED_EXTRA if longest is None else longest
+    longest = shortest + _UNBOUNDED_EXTRA if longest is None else longest
+    if config.get("ser_json_bytes", "utf8") != "utf8":
+        return st.binary(min_size=shortest, max_size=longest)
+    # Text of at least *shortest* characters is at least as many bytes; cut to *longest*
+    # bytes on a character boundary.
+    text = st.text(min_size=shortest, max_size=longest).map(
+        lambda chars: chars.encode()[:longest].decode(errors="ignore").encode()
     )
+    return text.filter(lambda data: len(data) >= shortest)
 
 
 def _time_zones(constraint: Any) -> st.SearchStrategy[timezone | None]:

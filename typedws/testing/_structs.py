@@ -38,6 +38,9 @@ _LEAF_SCHEMAS: dict[type[mi.Type], tuple[str, tuple[str, ...]]] = {
 }
 """Each msgspec leaf as a pydantic leaf schema type, with the constraints it carries."""
 
+_CONFIG = {"ser_json_bytes": "base64"}
+"""What msgspec writes as pydantic's config would say it: bytes as base64."""
+
 
 def from_struct_type(message_type: Any) -> Strategy:
     """Valid values of a Struct type (a Struct, a union of Structs, under ``Annotated``)."""
@@ -52,7 +55,7 @@ class _Walker:
         """The strategy of the msgspec type *info*; *where* names it in errors."""
         schema = _leaf_schema(info)
         if schema is not None:
-            candidates = LEAVES[schema["type"]](schema, {})
+            candidates = LEAVES[schema["type"]](schema, _CONFIG)
             return checked(candidates, validator_of(schema), keep=schema["type"] == "str")
         if isinstance(info, mi.UnionType):
             return st.one_of([self.walk(member, where) for member in info.types])

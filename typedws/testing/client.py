@@ -10,15 +10,18 @@ seconds instead of hanging.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import TracebackType
 from typing import Any, Literal, TypeVar, overload
 
 from pydantic import TypeAdapter
 from starlette.types import ASGIApp
-from typing_extensions import TypeForm, Unpack
+from typing_extensions import Self, TypeForm, Unpack
 
 from typedws.client import Client
 from typedws.connecting import ClientOptions, Connecting, client_settings
+from typedws.errors import InvalidState
 from typedws.testing._asgi_transport import ASGIOpener
+from typedws.testing._lifespan import Lifespan
 
 __all__ = ["DEFAULT_TEST_TIMEOUT", "TestClient"]
 
@@ -44,6 +47,12 @@ class TestClient:
     ``request_timeout``, ``open_timeout`` and ``close_timeout`` default to
     ``DEFAULT_TEST_TIMEOUT`` (5 s) here. What the app raised (not what a typedws route
     turned into a close code) is raised again when the client closes.
+
+    ``async with TestClient(app) as client`` runs the app's lifespan, as Starlette's
+    ``TestClient`` does when used as a context manager: startup on entry (what it raised
+    is raised there), shutdown on exit, and the state it yields is in each connection's
+    scope (``ws.state``). ``connect`` outside ``async with`` runs no lifespan. Startup and
+    shutdown each wait at most ``lifespan_timeout`` seconds.
     """
 
     __test__ = False  # not a pytest test class
@@ -54,6 +63,7 @@ class TestClient:
         *,
         base_url: str = "ws://testserver",
         headers: Mapping[str, str] | None = None,
+        lifespan_timeout: float | None = DEFAULT_TEST_TIMEOUT,
     ) -> None:
         #: The app each connection runs.
         self.app: ASGIApp = app
@@ -61,6 +71,34 @@ class TestClient:
         self.base_url: str = base_url.rstrip("/")
         #: Headers sent with every connection.
         self.headers: dict[str, str] = dict(headers or {})
+        #: How long the lifespan's startup and shutdown may each take, in seconds.
+        self.lifespan_timeout: float | None = lifespan_timeout
+        self._state: dict[str, Any] = {}  # the lifespan's state, copied into each scope
+        self._lifespan: Lifespan | None = None
+
+    async def __aenter__(self) -> Self:
+        """Run the app's lifespan startup."""
+        if self._lifespan is not None:
+            raise InvalidState("the test client's lifespan is running already")
+        lifespan = Lifespan(self.app, self._state, self.lifespan_timeout)
+        self._lifespan = lifespan
+        try:
+            await lifespan.startup()
+        except BaseException:
+            self._lifespan = None
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Run the app's lifespan shutdown."""
+        lifespan, self._lifespan = self._lifespan, None
+        if lifespan is not None:
+            await lifespan.shutdown()
 
     # BEGIN OVERLOADS TestClient.connect: written by scripts/overloads.py, edit the table there
     @overload
@@ -543,5 +581,11 @@ class TestClient:
             transport.pop("additional_headers") or ()
         )
         headers += extra.items() if isinstance(extra, Mapping) else extra
-        opener = ASGIOpener(self.app, self.base_url + path, additional_headers=headers, **transport)
+        opener = ASGIOpener(
+            self.app,
+            self.base_url + path,
+            additional_headers=headers,
+            state=self._state,
+            **transport,
+        )
         return Connecting(Client(opener, settings))

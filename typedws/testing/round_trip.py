@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar, overload
 
 from hypothesis import given, settings
@@ -12,12 +13,17 @@ from typing_extensions import TypeForm
 from typedws.codec import MessageCodec
 from typedws.errors import InvalidMessage, InvalidOutgoingMessage
 from typedws.options import build_codecs
+from typedws.pydantic_codec import ModelCodec
 from typedws.testing._diff import describe, differences
+from typedws.testing._unsendable import unsendable_part
 from typedws.testing.strategies import from_type, name_of
 
 __all__ = ["assert_round_trips"]
 
 T = TypeVar("T")
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+"""A memory address in a repr, like ``<function shape_of at 0x7f1a55235bc0>``."""
 
 _MOST_CHANGES = 10
 """The most changed fields one failure lists."""
@@ -54,7 +60,9 @@ def assert_round_trips(
     given (for types ``from_type`` cannot draw). On failure raises ``AssertionError`` for
     the smallest failing value hypothesis finds, naming each field that changed (a path
     like ``items[2].price``) with what was sent and what came back, or the reason typedws
-    refused to send or receive it. Call it from a test (not from inside ``@given``).
+    refused to send (with the path of the part it cannot write) or to receive it. Call it
+    from a test (not from inside ``@given``). It runs under the active hypothesis profile
+    for all it does not set (the database, ``derandomize``).
     """
     codecs = build_codecs(
         value_type=None,
@@ -79,11 +87,18 @@ def assert_round_trips(
         __tracebackhide__ = True  # pytest shows the failure, not typedws' frames
         _check(name, sender, receiver, value)
 
-    # One database key per message type, not one for every call of this function.
+    # One database key (and derandomized seed) per message type, not one for every call of
+    # this function, the same in every process.
     inner = getattr(round_trip, "hypothesis").inner_test  # noqa: B009 - set by @given, untyped
-    setattr(inner, "_hypothesis_internal_add_digest", repr(message_type).encode())  # noqa: B010 - hypothesis' own hook, not a typed attribute
+    setattr(inner, "_hypothesis_internal_add_digest", _digest(message_type))  # noqa: B010 - hypothesis' own hook, not a typed attribute
     __tracebackhide__ = True
     round_trip()
+
+
+def _digest(message_type: Any) -> bytes:
+    """*message_type*'s repr without the memory addresses it may hold (a function's, say),
+    which change from one process to the next."""
+    return _ADDRESS.sub("", repr(message_type)).encode()
 
 
 def _check(name: str, sender: MessageCodec[Any], receiver: MessageCodec[Any], value: Any) -> None:
@@ -93,9 +108,12 @@ def _check(name: str, sender: MessageCodec[Any], receiver: MessageCodec[Any], va
     try:
         text = sender.encode(value)["text"]
     except InvalidOutgoingMessage as exc:
-        raise AssertionError(
-            f"{header}: typedws refuses to send it: {exc}\n  sent: {value!r}"
-        ) from None
+        lines = [f"{header}: typedws refuses to send it: {exc}"]
+        part = unsendable_part(sender.adapter, value) if isinstance(sender, ModelCodec) else None
+        if part is not None:
+            lines.append(f"  {part[0]}: {part[1]}")
+        lines.append(f"  sent: {value!r}")
+        raise AssertionError("\n".join(lines)) from None
     try:
         received = receiver.decode({"type": "websocket.receive", "text": text})
     except InvalidMessage as exc:

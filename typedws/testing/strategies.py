@@ -8,6 +8,9 @@ How values are made:
 
 - A leaf (a number, string, date, ...) is drawn within its constraints, then checked by its
   own validator: a candidate it refuses is dropped, so no constraint is ever broken.
+- A leaf is drawn as the type can send it: ``bytes`` the type writes as UTF-8 text
+  (pydantic's default ``ser_json_bytes``) are UTF-8, others any bytes; a float that allows
+  NaN and infinity gets one of them one draw in four, as JSON cannot carry them.
 - A ``BaseModel`` is built with ``model_construct`` from valid field values, as an app holds
   it after building or assigning fields; a field whose default is valid is sometimes left
   out. A
