@@ -14,8 +14,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from bench.messages import ADAPTER, INVALID_KINDS, TEXTS
+from typedws.codecs import ModelCodec
 from typedws.errors import InvalidMessage
-from typedws.pydantic_codec import ModelCodec
 
 #: (name, typedws's operation, the baseline it is divided by, goal for the ratio)
 RATIOS = (

@@ -27,8 +27,7 @@ from typedws import (
     WebSocket,
     route,
 )
-from typedws.codec import BytesCodec, Codec, JSONCodec, TextCodec
-from typedws.pydantic_codec import ModelCodec, adapter_for
+from typedws.codecs import BytesCodec, Codec, JSONCodec, ModelCodec, TextCodec, adapter_for
 
 MAX_INVALID = 10
 """The reply route's ``max_invalid`` (the default): the 11th invalid message in a row closes."""

@@ -26,11 +26,16 @@ from pydantic_core.core_schema import ErrorType
 
 from tests.marked import MARK, PAYLOADS, Marked, assert_no_input, profile
 from tests.messages import Color, Event, Ping, Post, events
-from typedws._redact import INPUT_CONTEXT, SCHEMA_CONTEXT, parser_error, redact, schema_values
-from typedws.codec import BytesCodec, JSONCodec, TextCodec
+from typedws.codecs import BytesCodec, JSONCodec, ModelCodec, TextCodec, adapter_for
+from typedws.codecs._redact import (
+    INPUT_CONTEXT,
+    SCHEMA_CONTEXT,
+    parser_error,
+    redact,
+    schema_values,
+)
 from typedws.codes import MAX_REASON_BYTES
 from typedws.errors import ConfigurationError, InvalidMessage, InvalidOutgoingMessage
-from typedws.pydantic_codec import ModelCodec, adapter_for
 
 model_codec: ModelCodec[Any] = ModelCodec(adapter_for(Event))
 

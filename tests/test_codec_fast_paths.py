@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from tests.marked import MARK, Marked, assert_no_input, profile
 from tests.server import WS_IMPLEMENTATIONS, connect, run_server
 from typedws import ConfigurationError, InvalidMessage, InvalidOutgoingMessage, WebSocket, route
-from typedws.pydantic_codec import ModelCodec, adapter_for
+from typedws.codecs import ModelCodec, adapter_for
 
 
 class Plain(BaseModel):

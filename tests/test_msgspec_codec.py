@@ -405,6 +405,7 @@ async def ping(ws: typedws.WebSocket[Ping, Ping]) -> None:
 typedws.schema.export(Starlette(routes=[ping]))
 assert "msgspec" not in sys.modules
 assert "typedws.msgspec_codec" not in sys.modules
+assert "typedws.codecs._msgspec_codec" not in sys.modules
 """
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 

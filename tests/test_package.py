@@ -10,6 +10,13 @@ from pathlib import Path
 from typing import get_origin
 
 import typedws
+import typedws.codec
+import typedws.codecs
+import typedws.codecs._codec
+import typedws.codecs._msgspec_codec
+import typedws.codecs._pydantic_codec
+import typedws.msgspec_codec
+import typedws.pydantic_codec
 
 
 def test_all_is_sorted_and_complete() -> None:
@@ -36,6 +43,24 @@ def test_every_public_name_is_documented() -> None:
             continue  # a type alias such as Handler (a class on Python 3.10), documented in source
         if isinstance(value, type) or inspect.isfunction(value):
             assert value.__doc__, name
+
+
+def test_the_codec_modules_re_export_the_codecs_package() -> None:
+    """typedws.codec, typedws.pydantic_codec and typedws.msgspec_codec keep their names, each
+    the very object of the typedws.codecs module it now lives in, and typedws.codecs re-exports
+    the first two's."""
+    implementations = {
+        typedws.codec: typedws.codecs._codec,
+        typedws.pydantic_codec: typedws.codecs._pydantic_codec,
+        typedws.msgspec_codec: typedws.codecs._msgspec_codec,
+    }
+    for module, implementation in implementations.items():
+        for name in module.__all__:
+            assert getattr(module, name) is getattr(implementation, name), name
+    for name in typedws.codecs.__all__:
+        public = typedws.codec if name in typedws.codec.__all__ else typedws.pydantic_codec
+        assert name in public.__all__
+        assert getattr(typedws.codecs, name) is getattr(public, name), name
 
 
 def test_version_matches_the_distribution() -> None:

@@ -17,7 +17,7 @@ from tests.hypothesis_budget import examples
 from tests.messages import Event, Ping, Post, events
 from tests.server import connect, reply_or_close, run_server
 from typedws import DEFAULT_CLOSE_CODES, WebSocket, route
-from typedws.pydantic_codec import ModelCodec, adapter_for
+from typedws.codecs import ModelCodec, adapter_for
 
 MAX_SIZE = 4096
 codec: ModelCodec[Any] = ModelCodec(adapter_for(Event))

@@ -10,7 +10,7 @@ from typedws.broadcast import (
     Topic,
 )
 from typedws.client import Client
-from typedws.codec import ValueType
+from typedws.codecs import ValueType
 from typedws.codes import DEFAULT_CLOSE_CODES, CloseCode, FailureKind
 from typedws.connecting import ClientOptions, Connecting, connect
 from typedws.endpoint import Endpoint

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from typedws._client_settings import ClientSettings
 from typedws._requests import PendingRequests, field_of
 from typedws._transport import TOO_BIG, Opener, Transport, with_query
-from typedws.codec import Codec, Message, MessageCodec
+from typedws.codecs import Codec, Message, MessageCodec
 from typedws.codes import CloseCode
 from typedws.errors import Disconnected, InvalidMessage
 

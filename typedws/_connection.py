@@ -23,11 +23,10 @@ from typedws._handshake import OriginPolicy
 from typedws._incoming import TimedOut, bounded
 from typedws._lifecycle import ConnectionLifecycle
 from typedws._log_names import client_address, endpoint_name
-from typedws.codec import Codec, Message, MessageCodec, ValueType
+from typedws.codecs import Codec, Message, MessageCodec, ModelCodec, ValueType
 from typedws.codes import CloseCode
 from typedws.errors import InvalidMessage, InvalidState
 from typedws.options import CaughtCloseCodes, Codecs, OnInvalid, needs_model
-from typedws.pydantic_codec import ModelCodec
 
 __all__ = ["TypedConnection"]
 

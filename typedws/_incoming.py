@@ -17,7 +17,7 @@ from starlette.types import Receive
 from starlette.websockets import WebSocket as StarletteWebSocket
 from starlette.websockets import WebSocketState
 
-from typedws.codec import Message
+from typedws.codecs import Message
 from typedws.codes import CloseCode
 from typedws.errors import Disconnected, InvalidState
 

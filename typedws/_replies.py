@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from typedws._json import as_dict
-from typedws.codec import MessageCodec, SchemaMode
+from typedws.codecs import MessageCodec, SchemaMode
+from typedws.codecs._json import as_dict
 from typedws.discovery import Direction, TypedRoute
 from typedws.errors import ConfigurationError
 from typedws.routing import RequestSpec

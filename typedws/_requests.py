@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from typedws.codec import MessageCodec, SchemaMode
+from typedws.codecs import MessageCodec, SchemaMode
 from typedws.errors import ConfigurationError, InvalidMessage, RequestFailed
 
 __all__ = ["PendingRequests", "check_request", "field_of"]

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from typedws.codec import Message
+from typedws.codecs import Message
 from typedws.errors import ConfigurationError
 
 __all__ = ["TOO_BIG", "Opener", "Transport", "TransportClosed", "with_query"]

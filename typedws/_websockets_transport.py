@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Subprotocol
 
 from typedws._transport import TOO_BIG, Transport, TransportClosed
-from typedws.codec import Message
+from typedws.codecs import Message
 from typedws.codes import CloseCode
 from typedws.errors import HandshakeRejected
 

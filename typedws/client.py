@@ -21,7 +21,7 @@ from typedws._client_reader import WAKE, ClientReader, Frame
 from typedws._client_settings import ClientSettings
 from typedws._requests import PendingRequests, check_request
 from typedws._transport import Opener, Transport, TransportClosed
-from typedws.codec import Codec, Message, ValueType
+from typedws.codecs import Codec, Message, ValueType
 from typedws.codes import CloseCode, check_close_code, truncate_reason
 from typedws.errors import (
     ConfigurationError,

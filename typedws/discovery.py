@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.routing import WebSocketRoute as StarletteWebSocketRoute
 
 from typedws._solved import SolvedEndpoint, is_fastapi_app
-from typedws.codec import MessageCodec
+from typedws.codecs import MessageCodec
 from typedws.errors import ConfigurationError
 from typedws.routing import HandlerApp, is_handler_app, unsolved_error
 

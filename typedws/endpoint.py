@@ -24,7 +24,7 @@ from typing_extensions import TypeForm, Unpack
 
 from typedws._handler_types import ConnectHook, DisconnectHook, MessageHandler, RequestHandler
 from typedws._solved import handler_parameters
-from typedws.codec import MessageCodec, SchemaMode
+from typedws.codecs import MessageCodec, SchemaMode
 from typedws.codes import CloseCode
 from typedws.error_reply import ErrorReply
 from typedws.errors import ConfigurationError

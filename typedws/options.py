@@ -14,19 +14,20 @@ from typing import Any, Generic, Literal, TypeGuard, TypeVar, cast
 
 from typing_extensions import TypedDict
 
-from typedws._message_types import is_struct_type
-from typedws.codec import (
+from typedws.codecs import (
     VALUE_TYPES,
     BytesCodec,
     Codec,
     JSONCodec,
     MessageCodec,
+    ModelCodec,
     TextCodec,
     ValueType,
+    adapter_for,
 )
+from typedws.codecs._message_types import is_struct_type
 from typedws.codes import FailureKind, resolve_close_codes
 from typedws.errors import ConfigurationError, InvalidMessage
-from typedws.pydantic_codec import ModelCodec, adapter_for
 
 __all__ = [
     "DEFAULT_MAX_SIZE",
@@ -322,7 +323,7 @@ def _model_codec(
         return None
     try:
         if is_struct_type(message_type):
-            from typedws.msgspec_codec import StructCodec
+            from typedws.codecs._msgspec_codec import StructCodec
 
             return StructCodec(
                 message_type,

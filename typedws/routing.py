@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from typing_extensions import TypeForm, TypeIs, Unpack
 
 from typedws._solved import SOLVED_ARGUMENTS, handler_parameters, in_fastapi_routing, take_over
-from typedws.codec import MessageCodec, ValueType
+from typedws.codecs import MessageCodec, ValueType
 from typedws.errors import ConfigurationError
 from typedws.options import SocketOptions, check_option_names
 from typedws.websocket import WebSocket

@@ -16,9 +16,9 @@ import json
 import re
 from typing import Any
 
-from typedws._json import as_dict, as_list, objects
 from typedws._replies import Correlations, request_inputs, request_messages
-from typedws.codec import MessageCodec, SchemaMode
+from typedws.codecs import MessageCodec, SchemaMode
+from typedws.codecs._json import as_dict, as_list, objects
 from typedws.discovery import Direction, TypedRoute, typed_routes
 from typedws.errors import ConfigurationError
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from typedws._json import as_dict, as_list
+from typedws.codecs._json import as_dict, as_list
 from typedws.schema import Direction
 
 __all__ = ["Change", "diff_dirs", "diff_schemas"]

@@ -18,7 +18,7 @@ from typing_extensions import Self, TypeForm, Unpack
 
 from typedws._connection import TypedConnection
 from typedws._handshake import parse_origins, parse_subprotocols
-from typedws.codec import ValueType
+from typedws.codecs import ValueType
 from typedws.codes import FailureKind
 from typedws.errors import ConfigurationError, InvalidMessage
 from typedws.options import (

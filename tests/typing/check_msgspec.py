@@ -14,7 +14,7 @@ from starlette.types import Receive, Scope, Send
 from typing_extensions import assert_type
 
 from typedws import Endpoint, InvalidMessage, WebSocket, WebSocketRoute, route
-from typedws.codec import MessageCodec
+from typedws.codecs import MessageCodec
 from typedws.msgspec_codec import ErrorReply, StructCodec
 
 

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from typedws.broadcast._inbox import Key
 from typedws.broadcast._topic import Delivery
 from typedws.broadcast.backends.base import Backend, Entry, parse_offset
-from typedws.codec import MessageCodec
+from typedws.codecs import MessageCodec
 from typedws.errors import InvalidMessage
 
 __all__ = ["Hub", "Listener"]
@@ -144,7 +144,7 @@ class Hub:
         try:
             return codec.decode({"type": "websocket.receive", "text": entry.data})
         except InvalidMessage as exc:
-            # The reason never quotes the message: see typedws._redact.
+            # The reason never quotes the message: see typedws.codecs._redact.
             logger.warning(
                 "broadcast: dropped a message on %r at %s: %s", topic, entry.offset, exc.reason
             )

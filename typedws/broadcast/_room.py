@@ -12,7 +12,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from typedws.broadcast._inbox import Closed, Inbox, Key, OnOverflow, Overflowed
 from typedws.broadcast._topic import Delivery, Topic
-from typedws.codec import MessageCodec
+from typedws.codecs import MessageCodec
 from typedws.codes import CloseCode
 from typedws.errors import InvalidOutgoingMessage, InvalidState
 

@@ -10,7 +10,7 @@ from typing_extensions import Self
 from typedws.broadcast._inbox import Closed, Inbox, Key, OnOverflow, Overflowed
 from typedws.broadcast._topic import Delivery
 from typedws.broadcast.errors import SlowConsumer
-from typedws.codec import MessageCodec
+from typedws.codecs import MessageCodec
 from typedws.errors import InvalidState
 
 if TYPE_CHECKING:

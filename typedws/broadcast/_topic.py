@@ -10,10 +10,9 @@ from typing import Any, Generic, TypeVar, overload
 from pydantic import TypeAdapter
 from typing_extensions import TypeForm
 
-from typedws._message_types import is_struct_type
-from typedws.codec import MessageCodec
+from typedws.codecs import MessageCodec, ModelCodec, adapter_for
+from typedws.codecs._message_types import is_struct_type
 from typedws.errors import ConfigurationError
-from typedws.pydantic_codec import ModelCodec, adapter_for
 
 __all__ = ["Delivery", "Topic", "codec_for"]
 
@@ -74,7 +73,7 @@ def codec_for(message_type: Any, /) -> MessageCodec[Any]:
 
 def _build_codec(message_type: Any) -> MessageCodec[Any]:
     if is_struct_type(message_type):
-        from typedws.msgspec_codec import StructCodec
+        from typedws.codecs._msgspec_codec import StructCodec
 
         return StructCodec(message_type)
     return ModelCodec(adapter_for(message_type))

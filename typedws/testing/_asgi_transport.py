@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from starlette.types import ASGIApp
 
 from typedws._transport import Transport, TransportClosed
-from typedws.codec import Message
+from typedws.codecs import Message
 from typedws.codes import CloseCode
 from typedws.errors import HandshakeRejected
 from typedws.testing._tasks import end

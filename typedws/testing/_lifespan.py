@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.types import ASGIApp
 
-from typedws.codec import Message
+from typedws.codecs import Message
 from typedws.testing._tasks import end
 
 __all__ = ["Lifespan"]

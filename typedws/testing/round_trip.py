@@ -10,10 +10,9 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter
 from typing_extensions import TypeForm
 
-from typedws.codec import MessageCodec
+from typedws.codecs import MessageCodec, ModelCodec
 from typedws.errors import InvalidMessage, InvalidOutgoingMessage
 from typedws.options import build_codecs
-from typedws.pydantic_codec import ModelCodec
 from typedws.testing._diff import describe, differences
 from typedws.testing._unsendable import unsendable_part
 from typedws.testing.strategies import from_type, name_of

@@ -37,9 +37,9 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import SchemaValidator
 from typing_extensions import TypeForm
 
-from typedws._message_types import classes_of, is_struct_type, message_types
+from typedws.codecs import adapter_for
+from typedws.codecs._message_types import classes_of, is_struct_type, message_types
 from typedws.errors import TypedWSError
-from typedws.pydantic_codec import adapter_for
 from typedws.testing._scalars import LEAVES, sizes
 
 __all__ = ["REJECTED", "UnsupportedType", "checked", "from_type", "name_of", "validator_of"]

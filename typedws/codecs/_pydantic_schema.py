@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import core_schema
 
-from typedws._json import objects
+from typedws.codecs._json import objects
 from typedws.errors import ConfigurationError
 
 __all__ = ["check_names", "json_schema", "json_schemas"]

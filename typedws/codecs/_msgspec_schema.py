@@ -14,7 +14,7 @@ import msgspec
 import msgspec.inspect as mi
 import msgspec.json
 
-from typedws._json import as_dict, objects
+from typedws.codecs._json import as_dict, objects
 from typedws.errors import ConfigurationError
 
 __all__ = ["json_schema", "json_schemas", "nodes"]

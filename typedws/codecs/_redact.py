@@ -50,7 +50,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError, PydanticKnownError
 from pydantic_core.core_schema import ErrorType
 from typing_extensions import LiteralString
 
-from typedws._json import as_dict, as_list, objects
+from typedws.codecs._json import as_dict, as_list, objects
 
 __all__ = [
     "INPUT_CONTEXT",
