@@ -8,7 +8,7 @@ handshake and the close ``ConnectionLifecycle``'s (``typedws._lifecycle``).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 from pydantic import TypeAdapter
 from starlette.types import Receive, Scope, Send
@@ -34,9 +34,6 @@ from typedws.options import (
     check_timeout,
     resolve_caught_close_codes,
 )
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["CaughtCloseCodes", "OnInvalid", "SocketOptions", "WebSocket"]
 
@@ -1231,9 +1228,24 @@ class WebSocket(TypedConnection[R, S]):
         return ws
 
 
-_OPTION_SLOTS = tuple(
-    name
-    for name in TypedConnection.__slots__
-    if name not in ("connection", "_receive", "_send", "_invalid_run")
+_OPTION_SLOTS = (
+    "_bytes",
+    "_caught_close_codes",
+    "_idle_timeout",
+    "_invalid_reply",
+    "_json",
+    "_max_invalid",
+    "_on_invalid",
+    "_origins",
+    "_receive_codec",
+    "_receive_model",
+    "_send_codec",
+    "_send_model",
+    "_send_timeout",
+    "_subprotocols",
+    "_text",
+    "auto_accept",
 )
-"""What a WebSocket's options made of it: all a copy on another connection shares."""
+"""What a WebSocket's options made of it (``_configure``): all a copy on another connection
+shares. Every other slot is the connection's own (``_attach``); tests/test_option_slots.py
+fails when a slot is in neither list or in both."""
