@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from typedws import WebSocket
 from typedws.websocket import _OPTION_SLOTS  # pyright: ignore[reportPrivateUsage] - the list under test
@@ -34,7 +34,7 @@ def test_every_slot_is_an_option_or_the_connections_own() -> None:
     """The option slots and the slots a connection sets for itself (``_attach``) are apart and
     together every slot of WebSocket's hierarchy, so a slot added to neither list fails here."""
     template = WebSocket(scope(), never, never, model=dict[str, int], value_type="model")
-    fresh = object.__new__(WebSocket)
+    fresh = cast("WebSocket[Any, Any]", object.__new__(WebSocket))
     fresh._attach(template.connection, never, never)  # pyright: ignore[reportPrivateUsage]
     own = set_slots(fresh)
     assert not own & set(_OPTION_SLOTS)
