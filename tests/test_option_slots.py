@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from typedws import WebSocket
-from typedws.websocket import _OPTION_SLOTS  # pyright: ignore[reportPrivateUsage] - the list under test
+from typedws._connection import OPTION_SLOTS
 
 
 def scope() -> dict[str, Any]:
@@ -37,8 +37,8 @@ def test_every_slot_is_an_option_or_the_connections_own() -> None:
     fresh = cast("WebSocket[Any, Any]", object.__new__(WebSocket))
     fresh._attach(template.connection, never, never)  # pyright: ignore[reportPrivateUsage]
     own = set_slots(fresh)
-    assert not own & set(_OPTION_SLOTS)
-    assert own | set(_OPTION_SLOTS) == slots_of(WebSocket)
+    assert not own & set(OPTION_SLOTS)
+    assert own | set(OPTION_SLOTS) == slots_of(WebSocket)
     assert set_slots(template) == slots_of(WebSocket)  # built: every slot holds a value
 
 
@@ -46,6 +46,6 @@ def test_a_copy_shares_the_options_and_not_the_connection() -> None:
     """for_connection() gives the copy every option of its template, and a connection of its own."""
     template = WebSocket(scope(), never, never, model=dict[str, int], value_type="model")
     copy = template.for_connection(scope(), never, never)
-    for name in _OPTION_SLOTS:
+    for name in OPTION_SLOTS:
         assert getattr(copy, name) is getattr(template, name), name
     assert copy.connection is not template.connection

@@ -16,7 +16,7 @@ from starlette.websockets import WebSocket as StarletteWebSocket
 from starlette.websockets import WebSocketState
 from typing_extensions import Self, TypeForm, Unpack
 
-from typedws._connection import TypedConnection
+from typedws._connection import OPTION_SLOTS, TypedConnection
 from typedws._handshake import parse_origins, parse_subprotocols
 from typedws.codec import ValueType
 from typedws.codes import FailureKind
@@ -1222,30 +1222,7 @@ class WebSocket(TypedConnection[R, S]):
         Routes build each connection's WebSocket this way, from one built when the route was.
         """
         ws = object.__new__(type(self))
-        for name in _OPTION_SLOTS:
+        for name in OPTION_SLOTS:
             setattr(ws, name, getattr(self, name))
         ws._attach(StarletteWebSocket(scope, receive, send), receive, send)
         return ws
-
-
-_OPTION_SLOTS = (
-    "_bytes",
-    "_caught_close_codes",
-    "_idle_timeout",
-    "_invalid_reply",
-    "_json",
-    "_max_invalid",
-    "_on_invalid",
-    "_origins",
-    "_receive_codec",
-    "_receive_model",
-    "_send_codec",
-    "_send_model",
-    "_send_timeout",
-    "_subprotocols",
-    "_text",
-    "auto_accept",
-)
-"""What a WebSocket's options made of it (``_configure``): all a copy on another connection
-shares. Every other slot is the connection's own (``_attach``); tests/test_option_slots.py
-fails when a slot is in neither list or in both."""
