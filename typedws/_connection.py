@@ -28,7 +28,7 @@ from typedws.codes import CloseCode
 from typedws.errors import InvalidMessage, InvalidState
 from typedws.options import CaughtCloseCodes, Codecs, OnInvalid, needs_model
 
-__all__ = ["TypedConnection"]
+__all__ = ["OPTION_SLOTS", "TypedConnection"]
 
 logger: logging.Logger = logging.getLogger("typedws")
 
@@ -49,31 +49,33 @@ _CONNECTED = WebSocketState.CONNECTED
 _DISCONNECTED = WebSocketState.DISCONNECTED
 
 
+OPTION_SLOTS = (
+    "_bytes",
+    "_caught_close_codes",
+    "_idle_timeout",
+    "_invalid_reply",
+    "_json",
+    "_max_invalid",
+    "_on_invalid",
+    "_origins",
+    "_receive_codec",
+    "_receive_model",
+    "_send_codec",
+    "_send_model",
+    "_send_timeout",
+    "_subprotocols",
+    "_text",
+    "auto_accept",
+)
+"""What a connection's options made of it (``_configure``): all a copy on another connection
+shares (``WebSocket.for_connection``). Every other slot of the hierarchy is the connection's
+own (``_attach``); tests/test_option_slots.py fails when a slot is in neither list or in both."""
+
+
 class TypedConnection(ConnectionLifecycle, Generic[R, S]):
     """The lifecycle and the verbs of ``WebSocket``: see there."""
 
-    __slots__ = (
-        "_bytes",
-        "_caught_close_codes",
-        "_idle_timeout",
-        "_invalid_reply",
-        "_invalid_run",
-        "_json",
-        "_max_invalid",
-        "_on_invalid",
-        "_origins",
-        "_receive",
-        "_receive_codec",
-        "_receive_model",
-        "_send",
-        "_send_codec",
-        "_send_model",
-        "_send_timeout",
-        "_subprotocols",
-        "_text",
-        "auto_accept",
-        "connection",
-    )
+    __slots__ = (*OPTION_SLOTS, "_invalid_run", "_receive", "_send", "connection")
 
     def _configure(
         self,

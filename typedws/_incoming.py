@@ -11,7 +11,7 @@ import asyncio
 import sys
 from collections import deque
 from collections.abc import Awaitable, Generator
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar, cast
+from typing import Any, Generic, NoReturn, TypeVar, cast
 
 from starlette.types import Receive
 from starlette.websockets import WebSocket as StarletteWebSocket
@@ -19,10 +19,7 @@ from starlette.websockets import WebSocketState
 
 from typedws.codecs import Message
 from typedws.codes import CloseCode
-from typedws.errors import Disconnected, InvalidState
-
-if TYPE_CHECKING:
-    from typedws.websocket import WebSocket
+from typedws.errors import ConnectionLike, Disconnected, InvalidState
 
 __all__ = ["IncomingMessages", "TimedOut", "within"]
 
@@ -122,7 +119,8 @@ class IncomingMessages:
 
     def _disconnect(self) -> Disconnected:
         code, reason = self._gone or (CloseCode.ABNORMAL_CLOSURE, "")
-        return Disconnected(code, reason, websocket=cast("WebSocket[Any, Any]", self))
+        # Only ever part of a WebSocket, which tells whether it is over (ConnectionLike).
+        return Disconnected(code, reason, websocket=cast(ConnectionLike, self))
 
     def _unexpected(self, message: Message) -> NoReturn:
         if message["type"] == "websocket.disconnect":

@@ -89,9 +89,7 @@ class ConnectionLifecycle(ConnectionAttributes, IncomingMessages):
             raise InvalidState("cannot accept: the connection is closed")
         if self._subprotocols is not None or self._origins is not None:
             if not await self.admit():
-                raise Disconnected(
-                    CloseCode.POLICY_VIOLATION, "handshake refused", websocket=cast(Any, self)
-                )
+                raise Disconnected(CloseCode.POLICY_VIOLATION, "handshake refused", websocket=self)
             if subprotocol is None and self._subprotocols is not None:
                 subprotocol = negotiate(self._subprotocols, self.scope.get("subprotocols", ()))
         if connection.client_state is _CONNECTING:

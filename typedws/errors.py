@@ -21,7 +21,7 @@ server (a ``WebSocket``) and on the client (a ``typedws.Client``) alike.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
+from typing import Literal, Protocol, cast
 
 from pydantic_core import ErrorDetails
 from starlette.websockets import WebSocketDisconnect
@@ -29,12 +29,9 @@ from typing_extensions import TypedDict
 
 from typedws.codes import FailureKind
 
-if TYPE_CHECKING:
-    from typedws.client import Client
-    from typedws.websocket import WebSocket
-
 __all__ = [
     "ConfigurationError",
+    "ConnectionLike",
     "Disconnected",
     "ErrorItem",
     "ErrorReplyLike",
@@ -121,6 +118,24 @@ class InvalidState(TypedWSError, RuntimeError):
     """Raised when the connection's state forbids an operation, such as sending after close."""
 
 
+class ConnectionLike(Protocol):
+    """What ``Disconnected.websocket`` is typed as: a server-side ``WebSocket`` or a
+    ``typedws.Client``, both of which tell whether they are over and with which code.
+
+    Compare it by identity (``exc.websocket is ws``) to tell which connection ended.
+    """
+
+    @property
+    def closed(self) -> bool:
+        """Whether the connection is over."""
+        ...
+
+    @property
+    def close_code(self) -> int | None:
+        """The code the connection ended with, ``None`` while it is open."""
+        ...
+
+
 class Disconnected(WebSocketDisconnect):
     """Raised when the peer of a connection has gone: it closed, or the connection dropped.
 
@@ -133,11 +148,10 @@ class Disconnected(WebSocketDisconnect):
     server closed (``except Disconnected`` is the same code on both ends).
     """
 
-    def __init__(
-        self, code: int, reason: str, *, websocket: WebSocket[Any, Any] | Client[Any, Any]
-    ) -> None:
+    def __init__(self, code: int, reason: str, *, websocket: ConnectionLike) -> None:
         super().__init__(code, reason)
-        self.websocket = websocket
+        #: The connection whose peer has gone: compare it by identity.
+        self.websocket: ConnectionLike = websocket
 
     def __str__(self) -> str:
         # Not the reason: the peer chose it, and this text goes to logs.

@@ -8,7 +8,7 @@ handshake and the close ``ConnectionLifecycle``'s (``typedws._lifecycle``).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 from pydantic import TypeAdapter
 from starlette.types import Receive, Scope, Send
@@ -16,7 +16,7 @@ from starlette.websockets import WebSocket as StarletteWebSocket
 from starlette.websockets import WebSocketState
 from typing_extensions import Self, TypeForm, Unpack
 
-from typedws._connection import TypedConnection
+from typedws._connection import OPTION_SLOTS, TypedConnection
 from typedws._handshake import parse_origins, parse_subprotocols
 from typedws.codecs import ValueType
 from typedws.codes import FailureKind
@@ -34,9 +34,6 @@ from typedws.options import (
     check_timeout,
     resolve_caught_close_codes,
 )
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["CaughtCloseCodes", "OnInvalid", "SocketOptions", "WebSocket"]
 
@@ -1225,15 +1222,7 @@ class WebSocket(TypedConnection[R, S]):
         Routes build each connection's WebSocket this way, from one built when the route was.
         """
         ws = object.__new__(type(self))
-        for name in _OPTION_SLOTS:
+        for name in OPTION_SLOTS:
             setattr(ws, name, getattr(self, name))
         ws._attach(StarletteWebSocket(scope, receive, send), receive, send)
         return ws
-
-
-_OPTION_SLOTS = tuple(
-    name
-    for name in TypedConnection.__slots__
-    if name not in ("connection", "_receive", "_send", "_invalid_run")
-)
-"""What a WebSocket's options made of it: all a copy on another connection shares."""

@@ -110,6 +110,7 @@ async def test_client(app: Starlette) -> None:
         assert_type(await ws.receive(), Said)
         await ws.send(Said(text="x"))  # type: ignore[arg-type]
         assert_type(await ws.expect_close(1000), Disconnected)
+        assert (await ws.expect_close(1000)).websocket is ws  # a Client is a ConnectionLike
     async with TestClient(app, lifespan_timeout=None) as client:  # runs the lifespan
         assert_type(client, TestClient)
         async with client.connect("/chat", receive_model=Said, send_model=ClientMsg) as ws:

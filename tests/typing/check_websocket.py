@@ -15,7 +15,8 @@ from starlette.websockets import WebSocket as StarletteWebSocket
 from typing_extensions import assert_type
 
 from tests.typing.messages import Chat, ClientMsg, Join, Said, Say, client_adapter
-from typedws import DEFAULT_CLOSE_CODES, FailureKind, InvalidMessage, WebSocket
+from typedws import DEFAULT_CLOSE_CODES, Disconnected, FailureKind, InvalidMessage, WebSocket
+from typedws.errors import ConnectionLike
 
 
 async def model_socket(scope: Scope, receive: Receive, send: Send) -> None:
@@ -29,6 +30,14 @@ async def model_socket(scope: Scope, receive: Receive, send: Send) -> None:
         assert_type(message, Chat)
     async with ws as entered:
         assert_type(entered, WebSocket[Chat, Chat])
+
+
+def disconnects(ws: WebSocket[Chat, Chat], other: WebSocket[Say, Said]) -> None:
+    gone = Disconnected(1000, "", websocket=ws)  # a WebSocket is a ConnectionLike
+    assert_type(gone.websocket, ConnectionLike)
+    assert_type(gone.websocket.close_code, int | None)
+    assert gone.websocket is ws or gone.websocket is other  # compared by identity
+    Disconnected(1000, "", websocket="ws")  # type: ignore[arg-type]
 
 
 async def split_socket(scope: Scope, receive: Receive, send: Send) -> None:
