@@ -13,23 +13,16 @@ PACKAGE = Path(typedws.__file__).resolve().parent
 LAYERS: list[list[set[str]]] = [
     # From the bottom. A layer is a list of groups: a module may import its own group and
     # the layers below; groups of one layer do not import each other. Each name is a
-    # top-level module or package of typedws; names not in the package are left out, so the
-    # codec modules may live at the top level or in typedws/codecs/ alike.
+    # top-level module or package of typedws; names not in the package are left out.
     [{"codes"}],
     [{"errors"}],
     [{"error_reply"}],
     [
-        {  # the codecs: pure value types, no I/O
+        {  # the codecs (pure value types, no I/O) and the public modules re-exporting them
             "codecs",
             "codec",
             "pydantic_codec",
             "msgspec_codec",
-            "_json",
-            "_redact",
-            "_message_types",
-            "_pydantic_schema",
-            "_msgspec_schema",
-            "_msgspec_errors",
         }
     ],
     [{"options"}],
